@@ -1,0 +1,266 @@
+"""Exceptions raised by the client, the async client and the Easy facade.
+
+The tree keeps the official client's classes, bases, constructors and texts, so existing ``except`` clauses
+keep working; the classes added here are leaves or sit under a legacy class::
+
+    FTS3ClientException            root; .message .status_code .method .url .body, legacy .reason
+    ├── BadEndpoint                endpoint unusable (not an FTS server)
+    │   └── ConnectionFailed       connect, DNS or TLS failure, connect timeout: the server was never reached
+    ├── RequestTimeout             read or write timeout after sending: the outcome is unknown
+    ├── InvalidResponse            non-JSON, truncated or unexpected body; .body holds the raw text
+    ├── Unauthorized               401, 402, 403
+    ├── ClientError                400 and other 4xx; 207 in the Easy facade
+    │   ├── NeedDelegation         419
+    │   └── FailedDependency       424
+    ├── NotFound                   404
+    └── ServerError                other 5xx
+        └── TryAgain               503
+
+`from_response` is the one table from HTTP status to exception.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "BadEndpoint",
+    "ClientError",
+    "ConnectionFailed",
+    "FTS3ClientException",
+    "FailedDependency",
+    "InvalidResponse",
+    "NeedDelegation",
+    "NotFound",
+    "RequestTimeout",
+    "ServerError",
+    "TryAgain",
+    "Unauthorized",
+    "from_response",
+    "server_message",
+]
+
+_BODY_LIMIT = 64 * 1024
+
+
+class FTS3ClientException(Exception):
+    """Root of every error raised by fts3sdk.
+
+    Attributes (all optional): ``message`` (the server's explanation), ``status_code``, ``method``, ``url``,
+    ``body`` (the raw response text, cut at 64 KiB) and the legacy ``reason``.
+    """
+
+    reason: str | None = None
+
+    def __init__(
+        self,
+        *args: object,
+        message: str | None = None,
+        status_code: int | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        body: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.message = message
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        self.body = body[:_BODY_LIMIT] if body is not None else None
+
+    def _context(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "status_code": self.status_code,
+            "method": self.method,
+            "url": self.url,
+            "body": self.body,
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self._context(), self.__dict__))
+
+    def describe(self) -> str:
+        """One line for people: the legacy text, plus the server's message when the legacy text dropped it."""
+        text = str(self) or type(self).__name__
+        if self.message and self.message not in text:
+            text = f"{text} ({self.message})"
+        return text
+
+
+def _rebuild(
+    cls: type[FTS3ClientException], args: tuple[object, ...], context: dict[str, Any], state: dict[str, Any]
+) -> FTS3ClientException:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    error.__dict__.update(context)
+    return error
+
+
+class _ReasonError(FTS3ClientException):
+    """A legacy error built from a ``reason`` and shown as ``<prefix>: <reason>``."""
+
+    prefix = ""
+
+    def __init__(self, reason: str | None = None, **context: Any) -> None:
+        super().__init__(reason, **context)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.reason}" if self.reason else self.prefix
+
+
+class BadEndpoint(_ReasonError):
+    """The endpoint cannot be used: not reachable, or not an FTS server."""
+
+    prefix = "Bad endpoint"
+
+
+class ConnectionFailed(BadEndpoint):
+    """Connecting failed (DNS, refused, TLS handshake, connect timeout): nothing reached the server."""
+
+
+class RequestTimeout(_ReasonError):
+    """The request was sent but no answer came in time: whether it took effect is unknown."""
+
+    prefix = "Request timed out"
+
+
+class InvalidResponse(_ReasonError):
+    """The server's answer could not be understood (not JSON, truncated, unexpected shape); see ``body``."""
+
+    prefix = "Invalid response"
+
+
+class Unauthorized(_ReasonError):
+    """Authentication or authorization refused (401, 402, 403)."""
+
+    prefix = "Unauthorized"
+
+
+class ClientError(_ReasonError):
+    """The request was refused as wrong (400 and other 4xx); also a partial multi-job answer in Easy."""
+
+    prefix = "Client error"
+
+
+class NeedDelegation(ClientError):
+    """No valid delegated credential on the server (419): delegate, then retry."""
+
+    def __str__(self) -> str:
+        return "Need to delegate credentials"
+
+
+class FailedDependency(ClientError):
+    """A dependency of the request failed on the server (424, e.g. VOMS)."""
+
+    def __str__(self) -> str:
+        return "Failed dependency"
+
+
+class ServerError(_ReasonError):
+    """The server failed (5xx)."""
+
+    prefix = "Server error"
+
+
+class TryAgain(ServerError):
+    """The server is temporarily unavailable (503): retry later."""
+
+    prefix = "Try again"
+
+
+class NotFound(FTS3ClientException):
+    """The resource does not exist (404)."""
+
+    def __init__(self, resource: str, reason: str | None = None, **context: Any) -> None:
+        super().__init__(resource, reason, **context)
+        self.resource = resource
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason if self.reason else f"Not found: {self.resource}"
+
+
+_HTML_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.IGNORECASE | re.DOTALL)
+_HTML_TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def server_message(text: str) -> str | None:
+    """Extract the server's explanation from an error body (JSON, per-job entry, list of entries, HTML)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for key in ("message", "http_message"):
+            if isinstance(data.get(key), str):
+                return str(data[key])
+    if isinstance(data, list):
+        messages = [e["http_message"] for e in data if isinstance(e, dict) and isinstance(e.get("http_message"), str)]
+        return "\n".join(messages) if messages else None
+    for pattern in (_HTML_PARAGRAPH, _HTML_TITLE):
+        match = pattern.search(text)
+        if match:
+            return html.unescape(_HTML_TAG.sub("", match.group(1))).strip()
+    stripped = text.strip()
+    return stripped[:500] if stripped else None
+
+
+def _legacy_message(text: str) -> str | None:
+    # The official client takes a JSON "message" key, else the whole body.
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text or None
+    if isinstance(data, dict) and "message" in data:
+        return str(data["message"])
+    return text or None
+
+
+def _multi_status_reason(text: str) -> str:
+    try:
+        entries = json.loads(text)
+        return "\n".join(entry["http_message"] for entry in entries)
+    except (ValueError, TypeError, KeyError):
+        return text
+
+
+def from_response(response: httpx.Response) -> FTS3ClientException | None:
+    """The exception the official client raises for this response's status, or ``None`` when it succeeded."""
+    code = response.status_code
+    if code < 400 and code != 207:
+        return None
+    text = response.text
+    context: dict[str, Any] = {
+        "message": server_message(text),
+        "status_code": code,
+        "method": response.request.method,
+        "url": str(response.request.url),
+        "body": text,
+    }
+    legacy = _legacy_message(text)
+    if code == 207:
+        return ClientError(_multi_status_reason(text), **context)
+    if code == 400:
+        return ClientError(f"Bad request: {legacy}" if legacy else "Bad request", **context)
+    if code in (401, 402, 403):
+        return Unauthorized(legacy, **context)
+    if code == 404:
+        return NotFound(str(response.request.url), legacy, **context)
+    if code == 419:
+        return NeedDelegation("Need delegation", **context)
+    if code == 424:
+        return FailedDependency("Failed dependency", **context)
+    if code < 500:
+        return ClientError(str(code), **context)
+    if code == 503:
+        return TryAgain(str(code), **context)
+    return ServerError(str(code), **context)
