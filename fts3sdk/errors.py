@@ -42,6 +42,7 @@ __all__ = [
     "TryAgain",
     "Unauthorized",
     "from_response",
+    "from_status",
     "server_message",
 ]
 
@@ -233,17 +234,21 @@ def _multi_status_reason(text: str) -> str:
         return text
 
 
-def from_response(response: httpx.Response) -> FTS3ClientException | None:
-    """The exception the official client raises for this response's status, or ``None`` when it succeeded."""
-    code = response.status_code
+def from_status(
+    code: int,
+    text: str = "",
+    *,
+    method: str | None = None,
+    url: str | None = None,
+) -> FTS3ClientException | None:
+    """The exception the official client raises for an answer with this status and body text (``None``: success)."""
     if code < 400 and code != 207:
         return None
-    text = response.text
     context: dict[str, Any] = {
         "message": server_message(text),
         "status_code": code,
-        "method": response.request.method,
-        "url": str(response.request.url),
+        "method": method,
+        "url": url,
         "body": text,
     }
     legacy = _legacy_message(text)
@@ -254,7 +259,11 @@ def from_response(response: httpx.Response) -> FTS3ClientException | None:
     if code in (401, 402, 403):
         return Unauthorized(legacy, **context)
     if code == 404:
-        return NotFound(str(response.request.url), legacy, **context)
+        return NotFound(url or "", legacy, **context)
+    return _other_status(code, context)
+
+
+def _other_status(code: int, context: dict[str, Any]) -> FTS3ClientException:
     if code == 419:
         return NeedDelegation("Need delegation", **context)
     if code == 424:
@@ -264,3 +273,14 @@ def from_response(response: httpx.Response) -> FTS3ClientException | None:
     if code == 503:
         return TryAgain(str(code), **context)
     return ServerError(str(code), **context)
+
+
+def from_response(response: httpx.Response) -> FTS3ClientException | None:
+    """The exception the official client raises for this response, or ``None`` when it succeeded."""
+    if response.status_code < 400 and response.status_code != 207:
+        return None
+    try:
+        text = response.text
+    except (UnicodeDecodeError, LookupError):
+        text = response.content.decode("utf-8", errors="replace")
+    return from_status(response.status_code, text, method=response.request.method, url=str(response.request.url))

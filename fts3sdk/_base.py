@@ -1,0 +1,151 @@
+"""Requests described as data, multi-step operations as generators, and the parsing both clients share.
+
+Nothing here does I/O: `Client` and `AsyncClient` send what an `Endpoint` describes and drive a `Flow`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import JsonValue, TypeAdapter, ValidationError
+
+from fts3sdk import errors
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Method = Literal["GET", "POST", "PUT", "DELETE"]
+Parser = Callable[[httpx.Response], T]
+
+RETRIES_EXTENSION = "fts3sdk.retries"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint(Generic[T]):
+    """One HTTP exchange: what to send, which statuses count as success, and how to read the answer."""
+
+    method: Method
+    path: str
+    parse: Parser[T]
+    params: Mapping[str, str] = field(default_factory=dict)
+    json: object = None
+    content: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    accept: frozenset[int] = frozenset()
+    """Error statuses handed to `parse` instead of being raised (e.g. 207 for multi-job answers)."""
+    may_resend: bool = True
+    """Whether a retry after the request may have reached the server is safe (False for job submission)."""
+
+    def with_parse(self, parse: Parser[R]) -> Endpoint[R]:
+        """The same exchange read by another parser (the Easy facade reads raw JSON)."""
+        return dataclasses.replace(self, parse=parse)  # type: ignore[arg-type, return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """A pause a flow asks for between two requests."""
+
+    seconds: float
+
+
+Step = Endpoint[Any] | Sleep
+Flow = Generator[Step, Any, R]
+"""A multi-request operation: yields steps, receives each step's result (or has its error thrown in)."""
+
+
+def segment(value: str | int) -> str:
+    """Quote a value for use as one path segment (DNs, SURLs and ids may hold ``/``, ``,`` or ``?``)."""
+    return quote(str(value), safe="")
+
+
+def _text(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return response.content.decode("utf-8", errors="replace")
+
+
+def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidResponse:
+    """An `InvalidResponse` carrying the request and the raw body."""
+    return errors.InvalidResponse(
+        reason,
+        status_code=response.status_code,
+        method=response.request.method,
+        url=str(response.request.url),
+        body=_text(response),
+    )
+
+
+def model(type_: Any) -> Parser[Any]:
+    """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(type_)
+
+    def parse(response: httpx.Response) -> Any:
+        try:
+            return adapter.validate_json(response.content)
+        except ValidationError as exc:
+            raise invalid_response(response, _validation_summary(exc)) from exc
+
+    return parse
+
+
+def _validation_summary(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False, include_input=False)[0]
+    location = ".".join(str(part) for part in first["loc"]) or "body"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"unexpected answer at {location}: {first['msg']}{more}"
+
+
+def raw_json(response: httpx.Response) -> Any:
+    """Parse the body as JSON exactly as sent, without models (an empty body reads as ``None``)."""
+    if not response.content.strip():
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        raise invalid_response(response, f"the body is not JSON: {exc}") from exc
+
+
+def json_value(response: httpx.Response) -> JsonValue:
+    """Parse the body as any JSON value."""
+    value: JsonValue = raw_json(response)
+    return value
+
+
+def text(response: httpx.Response) -> str:
+    """Read the body as text."""
+    return _text(response)
+
+
+def nothing(response: httpx.Response) -> None:
+    """Ignore the body (204 and 201 answers)."""
+    return None
+
+
+def check(endpoint: Endpoint[Any], response: httpx.Response) -> None:
+    """Raise the exception the response's status calls for, unless the endpoint accepts that status."""
+    if response.status_code in endpoint.accept:
+        return
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("location", "?")
+        raise invalid_response(response, f"the server redirected to {location}; redirects are not followed")
+    error = errors.from_response(response)
+    if error is not None:
+        raise error
+
+
+def read(endpoint: Endpoint[T], response: httpx.Response) -> T:
+    """Check the status, then parse; no parse failure escapes as anything but `InvalidResponse`."""
+    check(endpoint, response)
+    try:
+        return endpoint.parse(response)
+    except errors.FTS3ClientException:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise invalid_response(response, f"cannot read the answer: {exc}") from exc

@@ -1,0 +1,459 @@
+"""`Client` and `AsyncClient`: one shared core decides everything; each client only does the I/O."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import ssl
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import httpx
+
+from fts3sdk import errors
+from fts3sdk._base import RETRIES_EXTENSION, Endpoint, Flow, Sleep, read
+from fts3sdk._config import (
+    DEFAULT_TIMEOUT,
+    BearerAuth,
+    CertificateFiles,
+    Passphrase,
+    Token,
+    discover_certificate,
+    ssl_context,
+)
+from fts3sdk._transport import RetryPolicy, RetryTransport
+from fts3sdk._version import __version__
+from fts3sdk.models import EndpointInfo, WhoAmI
+from fts3sdk.resources import _server_api as api
+
+if TYPE_CHECKING:
+    from fts3sdk.credentials import Credential
+    from fts3sdk.resources.bans import AsyncStorage, AsyncUsers, Storage, Users
+    from fts3sdk.resources.delegation import AsyncDelegations, Delegations
+    from fts3sdk.resources.jobs import Archive, AsyncArchive, AsyncFiles, AsyncJobs, Files, Jobs
+
+__all__ = ["AsyncClient", "Client"]
+
+logger = logging.getLogger("fts3sdk")
+R = TypeVar("R")
+Self = TypeVar("Self", bound="_ClientCore")
+
+
+class _ClientCore:
+    """Configuration, credentials, request building and error mapping shared by both clients."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        cert: str | os.PathLike[str] | None,
+        key: str | os.PathLike[str] | None,
+        passphrase: Passphrase | None,
+        token: Token | None,
+        anonymous: bool,
+        timeout: float | httpx.Timeout,
+        retries: int,
+        user_agent: str | None,
+    ) -> None:
+        url = httpx.URL(endpoint)
+        if url.scheme not in ("https", "http") or not url.host:
+            raise errors.BadEndpoint(f"{endpoint} (an https:// URL is expected)")
+        self.endpoint = endpoint.rstrip("/")
+        self.certificate = _certificate(cert, key, passphrase, token=token, anonymous=anonymous)
+        self._auth = BearerAuth(token) if token is not None else None
+        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._retries = retries
+        self._headers = {"Accept": "application/json", "User-Agent": user_agent or f"fts3sdk/{__version__}"}
+        self._endpoint_info: EndpointInfo | None = None
+        self._credential: Credential | None = None
+
+    @property
+    def uses_token(self) -> bool:
+        """Whether requests carry a bearer token (then there is no X.509 delegation)."""
+        return self._auth is not None
+
+    def with_options(self: Self, *, timeout: float | httpx.Timeout | None = None, retries: int | None = None) -> Self:
+        """A copy with another timeout or number of retries, sharing this client's connection pool."""
+        clone = copy.copy(self)
+        if timeout is not None:
+            clone._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if retries is not None:
+            clone._retries = retries
+        return clone
+
+    def _policy(self) -> RetryPolicy:
+        return RetryPolicy(retries=self._retries)
+
+    def _ssl(self, verify: bool, ca_path: str | os.PathLike[str] | None) -> ssl.SSLContext:
+        return ssl_context(verify=verify, ca_path=ca_path, certificate=self.certificate)
+
+    def _build(self, http: httpx.Client | httpx.AsyncClient, endpoint: Endpoint[Any]) -> httpx.Request:
+        return http.build_request(
+            endpoint.method,
+            self.endpoint + endpoint.path,
+            params=dict(endpoint.params) or None,
+            json=endpoint.json,
+            content=endpoint.content,
+            headers={**self._headers, **endpoint.headers},
+            timeout=self._timeout,
+            extensions={RETRIES_EXTENSION: self._retries},
+        )
+
+    def load_credential(self) -> Credential:
+        """The X.509 credential of this client, loaded once (needed to sign delegated proxies)."""
+        if self._credential is None:
+            if self.certificate is None:
+                raise errors.ClientError("no X.509 credential: give cert= (and key=) or set X509_USER_PROXY")
+            from fts3sdk.credentials import load_credential
+
+            files = self.certificate
+            self._credential = load_credential(files.cert, files.key, passphrase=files.passphrase)
+        return self._credential
+
+    def _log(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        logger.debug("%s %s -> %d (%.1f ms)", request.method, request.url, response.status_code, elapsed)
+
+    def __repr__(self) -> str:
+        credential = "token" if self.uses_token else (str(self.certificate.cert) if self.certificate else "anonymous")
+        return f"{type(self).__name__}({self.endpoint!r}, credential={credential!r})"
+
+
+def _certificate(
+    cert: str | os.PathLike[str] | None,
+    key: str | os.PathLike[str] | None,
+    passphrase: Passphrase | None,
+    *,
+    token: Token | None,
+    anonymous: bool,
+) -> CertificateFiles | None:
+    if token is not None or anonymous:
+        return None
+    if cert is not None:
+        return CertificateFiles(Path(cert), Path(key or cert), passphrase)
+    found = discover_certificate()
+    if found is None:
+        logger.warning("no user certificate found: requests are anonymous")
+        return None
+    return CertificateFiles(found.cert, found.key, passphrase)
+
+
+def transport_error(
+    exc: httpx.TransportError, request: httpx.Request, endpoint: Endpoint[Any]
+) -> errors.FTS3ClientException:
+    """The fts3sdk error for a failure below HTTP, saying whether the request may have taken effect."""
+    url = str(request.url)
+    context: dict[str, Any] = {"method": request.method, "url": url}
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
+        return errors.ConnectionFailed(f"cannot connect to {url}: {str(exc) or type(exc).__name__}", **context)
+    what = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({str(exc) or type(exc).__name__})"
+    if not endpoint.may_resend:
+        return errors.RequestTimeout(
+            f"{request.method} {url} {what} after the request was sent: it may have been applied "
+            "(the job may exist); check before submitting again",
+            **context,
+        )
+    return errors.RequestTimeout(f"{request.method} {url} {what}", **context)
+
+
+class Client(_ClientCore):
+    """Synchronous FTS3 client over one pooled HTTPS connection.
+
+    Credentials: ``token`` (a bearer token, or a callable returning a fresh one), else ``cert``/``key`` (a proxy
+    file may hold both), else discovery in the official order (``X509_USER_PROXY``, ``/tmp/x509up_u<uid>``,
+    ``X509_USER_CERT``/``X509_USER_KEY``, the host certificate); ``anonymous=True`` sends none.
+    TLS trust: ``ca_path``, ``X509_CERT_DIR``, ``/etc/grid-security/certificates``, else the system store.
+    ``transport`` replaces the network (e.g. ``httpx.MockTransport`` or `fts3sdk.testing.FakeFTS`);
+    ``http_client`` is used as given, with its own transport (no retries added).
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        cert: str | os.PathLike[str] | None = None,
+        key: str | os.PathLike[str] | None = None,
+        passphrase: Passphrase | None = None,
+        token: Token | None = None,
+        anonymous: bool = False,
+        verify: bool = True,
+        ca_path: str | os.PathLike[str] | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        user_agent: str | None = None,
+        http2: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            endpoint,
+            cert=cert,
+            key=key,
+            passphrase=passphrase,
+            token=token,
+            anonymous=anonymous,
+            timeout=timeout,
+            retries=retries,
+            user_agent=user_agent,
+        )
+        if http_client is None:
+            base = transport or httpx.HTTPTransport(verify=self._ssl(verify, ca_path), http2=http2)
+            http_client = httpx.Client(transport=RetryTransport(base, self._policy()), follow_redirects=False)
+        self._http = http_client
+
+    def _send(self, endpoint: Endpoint[R]) -> R:
+        request = self._build(self._http, endpoint)
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TransportError as exc:
+            raise transport_error(exc, request, endpoint) from exc
+        self._log(request, response, started)
+        return read(endpoint, response)
+
+    def _run(self, flow: Flow[R]) -> R:
+        result: Any = None
+        error: Exception | None = None
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(result)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            result, error = None, None
+            if isinstance(step, Sleep):
+                time.sleep(step.seconds)
+                continue
+            try:
+                result = self._send(step)
+            except errors.FTS3ClientException as exc:
+                error = exc
+
+    def endpoint_info(self) -> EndpointInfo:
+        """Versions and links of the endpoint (``GET /``), fetched once and cached."""
+        if self._endpoint_info is None:
+            self._endpoint_info = self._send(api.endpoint_info())
+        return self._endpoint_info
+
+    def whoami(self) -> WhoAmI:
+        """The caller as the server sees it (``GET /whoami``): DN, VOs, delegation id, access levels."""
+        return self._send(api.whoami())
+
+    @property
+    def jobs(self) -> Jobs:
+        """Transfer jobs: list, get, submit, cancel, wait..."""
+        from fts3sdk.resources.jobs import Jobs
+
+        return Jobs(self)
+
+    @property
+    def files(self) -> Files:
+        """Transfers across jobs."""
+        from fts3sdk.resources.jobs import Files
+
+        return Files(self)
+
+    @property
+    def archive(self) -> Archive:
+        """Archived jobs."""
+        from fts3sdk.resources.jobs import Archive
+
+        return Archive(self)
+
+    @property
+    def storage(self) -> Storage:
+        """Storage bans."""
+        from fts3sdk.resources.bans import Storage
+
+        return Storage(self)
+
+    @property
+    def users(self) -> Users:
+        """User bans."""
+        from fts3sdk.resources.bans import Users
+
+        return Users(self)
+
+    @property
+    def delegation(self) -> Delegations:
+        """Delegated X.509 credentials."""
+        from fts3sdk.resources.delegation import Delegations
+
+        return Delegations(self)
+
+    def get(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+        """``GET`` any endpoint the SDK does not wrap; gives the JSON answer as sent."""
+        return self._send(api.raw("GET", path, params=params or {}))
+
+    def post(self, path: str, *, json: Any = None) -> Any:
+        """``POST`` a JSON body to any endpoint; gives the JSON answer as sent (``None`` when empty)."""
+        return self._send(api.raw("POST", path, json=json, may_resend=False))
+
+    def put(self, path: str, *, content: bytes | None = None, json: Any = None) -> Any:
+        """``PUT`` bytes or a JSON body to any endpoint; gives the JSON answer as sent."""
+        return self._send(api.raw("PUT", path, content=content, json=json))
+
+    def delete(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+        """``DELETE`` any endpoint; gives the JSON answer as sent (``None`` when empty)."""
+        return self._send(api.raw("DELETE", path, params=params or {}))
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_ClientCore):
+    """Asynchronous FTS3 client (asyncio or trio through anyio); same options and methods as `Client`."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        cert: str | os.PathLike[str] | None = None,
+        key: str | os.PathLike[str] | None = None,
+        passphrase: Passphrase | None = None,
+        token: Token | None = None,
+        anonymous: bool = False,
+        verify: bool = True,
+        ca_path: str | os.PathLike[str] | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        user_agent: str | None = None,
+        http2: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            endpoint,
+            cert=cert,
+            key=key,
+            passphrase=passphrase,
+            token=token,
+            anonymous=anonymous,
+            timeout=timeout,
+            retries=retries,
+            user_agent=user_agent,
+        )
+        if http_client is None:
+            base = transport or httpx.AsyncHTTPTransport(verify=self._ssl(verify, ca_path), http2=http2)
+            http_client = httpx.AsyncClient(transport=RetryTransport(base, self._policy()), follow_redirects=False)
+        self._http = http_client
+
+    async def _send(self, endpoint: Endpoint[R]) -> R:
+        request = self._build(self._http, endpoint)
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TransportError as exc:
+            raise transport_error(exc, request, endpoint) from exc
+        self._log(request, response, started)
+        return read(endpoint, response)
+
+    async def _run(self, flow: Flow[R]) -> R:
+        result: Any = None
+        error: Exception | None = None
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(result)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            result, error = None, None
+            if isinstance(step, Sleep):
+                await anyio.sleep(step.seconds)
+                continue
+            try:
+                result = await self._send(step)
+            except errors.FTS3ClientException as exc:
+                error = exc
+
+    async def endpoint_info(self) -> EndpointInfo:
+        """Versions and links of the endpoint (``GET /``), fetched once and cached."""
+        if self._endpoint_info is None:
+            self._endpoint_info = await self._send(api.endpoint_info())
+        return self._endpoint_info
+
+    async def whoami(self) -> WhoAmI:
+        """The caller as the server sees it (``GET /whoami``): DN, VOs, delegation id, access levels."""
+        return await self._send(api.whoami())
+
+    @property
+    def jobs(self) -> AsyncJobs:
+        """Transfer jobs: list, get, submit, cancel, wait..."""
+        from fts3sdk.resources.jobs import AsyncJobs
+
+        return AsyncJobs(self)
+
+    @property
+    def files(self) -> AsyncFiles:
+        """Transfers across jobs."""
+        from fts3sdk.resources.jobs import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @property
+    def archive(self) -> AsyncArchive:
+        """Archived jobs."""
+        from fts3sdk.resources.jobs import AsyncArchive
+
+        return AsyncArchive(self)
+
+    @property
+    def storage(self) -> AsyncStorage:
+        """Storage bans."""
+        from fts3sdk.resources.bans import AsyncStorage
+
+        return AsyncStorage(self)
+
+    @property
+    def users(self) -> AsyncUsers:
+        """User bans."""
+        from fts3sdk.resources.bans import AsyncUsers
+
+        return AsyncUsers(self)
+
+    @property
+    def delegation(self) -> AsyncDelegations:
+        """Delegated X.509 credentials."""
+        from fts3sdk.resources.delegation import AsyncDelegations
+
+        return AsyncDelegations(self)
+
+    async def get(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+        """``GET`` any endpoint the SDK does not wrap; gives the JSON answer as sent."""
+        return await self._send(api.raw("GET", path, params=params or {}))
+
+    async def post(self, path: str, *, json: Any = None) -> Any:
+        """``POST`` a JSON body to any endpoint; gives the JSON answer as sent (``None`` when empty)."""
+        return await self._send(api.raw("POST", path, json=json, may_resend=False))
+
+    async def put(self, path: str, *, content: bytes | None = None, json: Any = None) -> Any:
+        """``PUT`` bytes or a JSON body to any endpoint; gives the JSON answer as sent."""
+        return await self._send(api.raw("PUT", path, content=content, json=json))
+
+    async def delete(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+        """``DELETE`` any endpoint; gives the JSON answer as sent (``None`` when empty)."""
+        return await self._send(api.raw("DELETE", path, params=params or {}))
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,156 @@
+"""Retries as an httpx transport wrapper: one pure decision, a sync loop and an async loop."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import anyio
+import httpx
+
+from fts3sdk._base import RETRIES_EXTENSION
+
+logger = logging.getLogger("fts3sdk")
+
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
+_RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to send a request again, and after how long.
+
+    Idempotent requests (GET, PUT, DELETE) are retried after a connection failure or a 502/503/504 answer;
+    other requests (job submission) only after a connection failure, when nothing reached the server.
+    """
+
+    retries: int = 2
+    backoff: float = 0.5
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 60.0
+
+    def delay(self, request: httpx.Request, outcome: httpx.Response | Exception, attempt: int) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to stop here."""
+        allowed: int = request.extensions.get(RETRIES_EXTENSION, self.retries)
+        if attempt >= allowed:
+            return None
+        if isinstance(outcome, Exception):
+            return self._backoff(attempt) if isinstance(outcome, _NEVER_SENT) else None
+        if outcome.status_code not in _RETRY_STATUSES or request.method not in _IDEMPOTENT:
+            return None
+        after = _retry_after(outcome.headers.get("retry-after"))
+        return min(after, self.retry_after_cap) if after is not None else self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling: float = min(self.backoff_cap, self.backoff * float(2**attempt))
+        return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _reason(outcome: httpx.Response | Exception) -> str:
+    if isinstance(outcome, Exception):
+        return f"{type(outcome).__name__}: {outcome}"
+    return f"HTTP {outcome.status_code}"
+
+
+def _log_retry(request: httpx.Request, outcome: httpx.Response | Exception, attempt: int, delay: float) -> None:
+    logger.debug(
+        "retrying %s %s in %.2f s (attempt %d) after %s",
+        request.method,
+        request.url.copy_with(query=None),
+        delay,
+        attempt + 2,
+        _reason(outcome),
+    )
+
+
+class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Wrap a transport so that requests are retried according to a `RetryPolicy`.
+
+    Set ``request.extensions["fts3sdk.retries"]`` to override the number of retries of one request.
+    """
+
+    def __init__(
+        self,
+        wrapped: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        self.wrapped = wrapped
+        self.policy = policy
+        self._sleep = sleep
+        self._async_sleep = async_sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying as the policy says."""
+        assert isinstance(self.wrapped, httpx.BaseTransport), "a sync client needs a sync transport"
+        attempt = 0
+        while True:
+            outcome: httpx.Response | Exception
+            try:
+                outcome = self.wrapped.handle_request(request)
+            except httpx.TransportError as exc:
+                outcome = exc
+            delay = self.policy.delay(request, outcome, attempt)
+            if delay is None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return outcome
+            if isinstance(outcome, httpx.Response):
+                outcome.close()
+            _log_retry(request, outcome, attempt, delay)
+            self._sleep(delay)
+            attempt += 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying as the policy says."""
+        assert isinstance(self.wrapped, httpx.AsyncBaseTransport), "an async client needs an async transport"
+        attempt = 0
+        while True:
+            outcome: httpx.Response | Exception
+            try:
+                outcome = await self.wrapped.handle_async_request(request)
+            except httpx.TransportError as exc:
+                outcome = exc
+            delay = self.policy.delay(request, outcome, attempt)
+            if delay is None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return outcome
+            if isinstance(outcome, httpx.Response):
+                await outcome.aclose()
+            _log_retry(request, outcome, attempt, delay)
+            await self._async_sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        if isinstance(self.wrapped, httpx.BaseTransport):
+            self.wrapped.close()
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        if isinstance(self.wrapped, httpx.AsyncBaseTransport):
+            await self.wrapped.aclose()

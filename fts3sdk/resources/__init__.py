@@ -1,0 +1,1 @@
+"""Resources of the clients (``client.jobs``, ``client.storage``...): thin shells over shared endpoint definitions."""

@@ -1,0 +1,261 @@
+"""Job, file and archive endpoints described as data, and the multi-request job operations as flows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import Discriminator, JsonValue, Tag
+
+from fts3sdk._base import Endpoint, Flow, Sleep, json_value, model, segment
+from fts3sdk._results import Batch, entry_error
+from fts3sdk.models import (
+    ArchivedJob,
+    CancelAllResult,
+    DataManagement,
+    File,
+    FileRetry,
+    FileState,
+    Job,
+    JobState,
+    JobStatusEntry,
+    PartialFile,
+)
+
+MAX_IDS_PER_REQUEST = 50
+"""Ids sent in one multi-job request, to keep URLs short."""
+MAX_LIST_LIMIT = 500
+FILE_FIELDS = ",".join(PartialFile.model_fields)
+"""Every transfer field: asking for all of them gives complete files in a job answer."""
+
+
+def _kind(value: Any) -> str:
+    return "job" if isinstance(value, dict) and "job_state" in value else "entry"
+
+
+JobOrEntry = Annotated[
+    Annotated[Job, Tag("job")] | Annotated[JobStatusEntry, Tag("entry")],
+    Discriminator(_kind),
+]
+
+_JOB = model(Job)
+_JOBS = model(list[Job])
+_JOBS_OR_ENTRIES = model(list[JobOrEntry])
+_FILES = model(list[File])
+
+
+def job_path(job_id: str) -> str:
+    """``/jobs/{id}`` for one id; refuses ids the server would read as several or as another route."""
+    if not job_id or "," in job_id or "/" in job_id:
+        raise ValueError(f"not a job id: {job_id!r}")
+    return f"/jobs/{segment(job_id)}"
+
+
+def _states(states: Iterable[JobState | FileState | str] | str) -> str:
+    return states if isinstance(states, str) else ",".join(str(state) for state in states)
+
+
+def _time_window(window: timedelta | float) -> str:
+    hours = window.total_seconds() / 3600 if isinstance(window, timedelta) else float(window)
+    whole = int(hours)
+    minutes = round((hours - whole) * 60)
+    return f"{whole}:{minutes}" if minutes else str(whole)
+
+
+def _params(**values: object) -> dict[str, str]:
+    return {key: str(value) for key, value in values.items() if value is not None}
+
+
+def list_jobs(
+    *,
+    user_dn: str | None,
+    vo: str | None,
+    source_se: str | None,
+    dest_se: str | None,
+    dlg_id: str | None,
+    state_in: Iterable[JobState | str] | str | None,
+    limit: int | None,
+    time_window: timedelta | float | None,
+) -> Endpoint[list[Job]]:
+    """``GET /jobs``: jobs visible to the caller (unfinished ones unless states and a limit or window are given)."""
+    if limit is not None and not 0 <= limit <= MAX_LIST_LIMIT:
+        raise ValueError(f"limit must be between 0 and {MAX_LIST_LIMIT} (the server's cap), not {limit}")
+    params = _params(
+        user_dn=user_dn,
+        vo_name=vo,
+        source_se=source_se,
+        dest_se=dest_se,
+        dlg_id=dlg_id,
+        state_in=None if state_in is None else _states(state_in),
+        limit=limit,
+        time_window=None if time_window is None else _time_window(time_window),
+    )
+    return Endpoint("GET", "/jobs", _JOBS, params)
+
+
+def get_job(job_id: str, *, files: bool) -> Endpoint[Job]:
+    """``GET /jobs/{id}``, with every transfer under ``files`` when asked."""
+    return Endpoint("GET", job_path(job_id), _JOB, {"files": FILE_FIELDS} if files else {})
+
+
+def _id_list(job_ids: Sequence[str]) -> str:
+    for job_id in job_ids:
+        job_path(job_id)
+    joined = ",".join(segment(job_id) for job_id in job_ids)
+    return f"/jobs/{joined}," if len(job_ids) == 1 else f"/jobs/{joined}"
+
+
+def _chunks(job_ids: Iterable[str]) -> list[list[str]]:
+    unique = list(dict.fromkeys(job_ids))
+    return [unique[i : i + MAX_IDS_PER_REQUEST] for i in range(0, len(unique), MAX_IDS_PER_REQUEST)]
+
+
+def _collect(items: list[Job | JobStatusEntry], batch: Batch[Job], endpoint: Endpoint[Any]) -> None:
+    for item in items:
+        if isinstance(item, Job):
+            batch.results[item.job_id] = item
+        else:
+            batch.errors[item.job_id] = entry_error(item, method=endpoint.method, url=endpoint.path)
+
+
+def multi_job_flow(method: str, job_ids: Iterable[str], params: dict[str, str]) -> Flow[Batch[Job]]:
+    """Get or cancel several jobs, a bounded number of ids per request, merging 207 partial answers."""
+    batch: Batch[Job] = Batch()
+    for chunk in _chunks(job_ids):
+        endpoint = Endpoint(method, _id_list(chunk), _JOBS_OR_ENTRIES, params, accept=frozenset({207}))  # type: ignore[arg-type]
+        _collect((yield endpoint), batch, endpoint)
+    return batch
+
+
+def get_many(job_ids: Iterable[str], *, files: bool) -> Flow[Batch[Job]]:
+    """``GET /jobs/{id1},{id2},...``: several jobs, each found or failed on its own."""
+    return multi_job_flow("GET", job_ids, {"files": FILE_FIELDS} if files else {})
+
+
+def cancel_many(job_ids: Iterable[str]) -> Flow[Batch[Job]]:
+    """``DELETE /jobs/{id1},{id2},...``: cancel several jobs, each canceled or failed on its own."""
+    return multi_job_flow("DELETE", job_ids, {})
+
+
+def job_files(job_id: str) -> Endpoint[list[File]]:
+    """``GET /jobs/{id}/files``: the transfers of a job."""
+    return Endpoint("GET", f"{job_path(job_id)}/files", _FILES)
+
+
+def job_dm(job_id: str) -> Endpoint[list[DataManagement]]:
+    """``GET /jobs/{id}/dm``: the data-management tasks of a job."""
+    return Endpoint("GET", f"{job_path(job_id)}/dm", model(list[DataManagement]))
+
+
+def file_retries(job_id: str, file_id: int) -> Endpoint[list[FileRetry]]:
+    """``GET /jobs/{id}/files/{file_id}/retries``: failed attempts of one transfer."""
+    return Endpoint("GET", f"{job_path(job_id)}/files/{int(file_id)}/retries", model(list[FileRetry]))
+
+
+def job_field(job_id: str, name: str) -> Endpoint[JsonValue]:
+    """``GET /jobs/{id}/{field}``: one attribute of a job, as JSON."""
+    return Endpoint("GET", f"{job_path(job_id)}/{segment(name)}", json_value)
+
+
+def cancel_job(job_id: str) -> Endpoint[Job]:
+    """``DELETE /jobs/{id}``: the job, canceled (or unchanged with ``http_status`` 304 when already over)."""
+    return Endpoint("DELETE", job_path(job_id), _JOB)
+
+
+def _file_outcomes(file_ids: Sequence[int]) -> Callable[[Any], dict[int, str]]:
+    parse_one = model(str | list[str])
+
+    def parse(response: Any) -> dict[int, str]:
+        outcome = parse_one(response)
+        states = [outcome] if isinstance(outcome, str) else outcome
+        if len(states) != len(file_ids):
+            raise ValueError(f"{len(states)} outcomes for {len(file_ids)} files")
+        return dict(zip(file_ids, states, strict=True))
+
+    return parse
+
+
+def cancel_files(job_id: str, file_ids: Sequence[int]) -> Endpoint[dict[int, str]]:
+    """``DELETE /jobs/{id}/files/{f1},{f2}``: per file ``"CANCELED"``, its terminal state, or why not."""
+    ids = [int(file_id) for file_id in file_ids]
+    if not ids:
+        raise ValueError("give at least one file id")
+    path = f"{job_path(job_id)}/files/{','.join(map(str, ids))}"
+    return Endpoint("DELETE", path, _file_outcomes(ids))
+
+
+def cancel_all(vo: str | None) -> Endpoint[CancelAllResult]:
+    """``DELETE /jobs/all`` or ``/jobs/vo/{vo}`` (root only): cancel every job, or every job of a VO."""
+    path = "/jobs/all" if vo is None else f"/jobs/vo/{segment(vo)}"
+    return Endpoint("DELETE", path, model(CancelAllResult))
+
+
+def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
+    """``POST /jobs/{id}``: change the priority of a job and its transfers."""
+    if type(priority) is not int or priority <= 0:
+        raise ValueError(f"priority must be a positive integer, not {priority!r}")
+    return Endpoint("POST", job_path(job_id), _JOB, json={"params": {"priority": priority}})
+
+
+def submit_job(body: dict[str, Any]) -> Endpoint[str]:
+    """``POST /jobs``: submit a job; never resent once it may have reached the server."""
+    parse = model(dict[str, Any])
+
+    def job_id(response: Any) -> str:
+        return str(parse(response)["job_id"])
+
+    return Endpoint("POST", "/jobs", job_id, json=body, may_resend=False)
+
+
+def wait_flow(
+    job_id: str,
+    *,
+    poll_interval: float,
+    max_interval: float,
+    timeout: float | None,
+    on_update: Callable[[Job], None] | None,
+) -> Flow[Job]:
+    """Poll a job until it is over; the interval grows by half each poll up to ``max_interval``."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    interval = poll_interval
+    while True:
+        job: Job = yield get_job(job_id, files=False)
+        if on_update is not None:
+            on_update(job)
+        if job.is_terminal:
+            return job
+        if deadline is not None and time.monotonic() + interval > deadline:
+            raise TimeoutError(f"job {job_id} still {job.job_state} after {timeout} s")
+        yield Sleep(interval)
+        interval = min(max_interval, interval * 1.5)
+
+
+def list_files(
+    *,
+    vo: str | None,
+    state_in: Iterable[FileState | str] | str | None,
+    source_se: str | None,
+    dest_se: str | None,
+    dest_surl: str | None,
+) -> Endpoint[list[File]]:
+    """``GET /files``: unfinished transfers of the caller's VO (the server returns at most 1000)."""
+    params = _params(
+        vo_name=vo,
+        state_in=None if state_in is None else _states(state_in),
+        source_se=source_se,
+        dest_se=dest_se,
+        dest_surl=dest_surl,
+    )
+    return Endpoint("GET", "/files", _FILES, params)
+
+
+def archived_job(job_id: str) -> Endpoint[ArchivedJob]:
+    """``GET /archive/{id}``: an archived job with its transfers."""
+    return Endpoint("GET", f"/archive/{segment(job_id)}", model(ArchivedJob))
+
+
+def archived_field(job_id: str, name: str) -> Endpoint[JsonValue]:
+    """``GET /archive/{id}/{field}``: one attribute of an archived job."""
+    return Endpoint("GET", f"/archive/{segment(job_id)}/{segment(name)}", json_value)

@@ -1,0 +1,189 @@
+"""``client.delegation`` and the flows that delegate X.509 credentials (whoami, info, request, sign, PUT)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+
+from fts3sdk import errors
+from fts3sdk._base import Flow
+from fts3sdk.models import Delegation, WhoAmI
+from fts3sdk.resources import _server_api as api
+from fts3sdk.resources._jobs_api import submit_job
+
+if TYPE_CHECKING:
+    from fts3sdk._client import AsyncClient, Client, _ClientCore
+    from fts3sdk.credentials import Credential
+    from fts3sdk.models.submit import JobSpec
+
+__all__ = ["AsyncDelegations", "Delegations", "delegate_flow", "submit_flow"]
+
+logger = logging.getLogger("fts3sdk")
+
+DEFAULT_LIFETIME = timedelta(hours=7)
+DEFAULT_RENEWAL = timedelta(hours=2)
+SERVER_MINIMUM = timedelta(hours=1)
+"""The server refuses submissions when the delegated credential has less than this left."""
+
+
+def delegation_id_flow(delegation_id: str | None) -> Flow[str]:
+    """The given delegation id, or the caller's own from ``GET /whoami``."""
+    if delegation_id is not None:
+        return delegation_id
+    who: WhoAmI = yield api.whoami()
+    if not who.delegation_id:
+        raise errors.ClientError("the server gave no delegation id: is the client authenticated?")
+    return who.delegation_id
+
+
+def info_flow(delegation_id: str | None) -> Flow[Delegation | None]:
+    """The stored credential of ``delegation_id`` (default: the caller's), or ``None``."""
+    dlg_id = yield from delegation_id_flow(delegation_id)
+    info: Delegation | None = yield api.delegation_info(dlg_id)
+    return info
+
+
+def needs_delegation(current: Delegation | None, *, force: bool, renew_if_less_than: timedelta) -> bool:
+    """The official rule: delegate when forced, when nothing is stored, or when too little time is left."""
+    return force or current is None or current.remaining() < renew_if_less_than
+
+
+def _sign(request_pem: str, credential: Credential, lifetime: timedelta, legacy: bool) -> bytes:
+    from fts3sdk.proxy import ProxyError, sign_proxy_request
+
+    remaining = credential.not_after - datetime.now(timezone.utc)
+    if remaining < SERVER_MINIMUM:
+        logger.warning("the local credential expires in %s: the server refuses submissions under 1 h", remaining)
+    try:
+        return sign_proxy_request(request_pem, credential, lifetime=lifetime, legacy=legacy)
+    except ProxyError as exc:
+        raise errors.InvalidResponse(f"cannot sign the server's certificate request: {exc}") from exc
+
+
+def delegate_flow(
+    credential: Callable[[], Credential],
+    *,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    force: bool = False,
+    renew_if_less_than: timedelta = DEFAULT_RENEWAL,
+    legacy: bool = False,
+) -> Flow[str]:
+    """Delegate a proxy of the local credential unless the server's one is fresh enough; gives the id."""
+    dlg_id = yield from delegation_id_flow(None)
+    current: Delegation | None = yield api.delegation_info(dlg_id)
+    if not needs_delegation(current, force=force, renew_if_less_than=renew_if_less_than):
+        logger.debug("delegation %s still valid for %s: not renewed", dlg_id, current and current.remaining())
+        return dlg_id
+    request_pem: str = yield api.delegation_request(dlg_id)
+    yield api.put_credential(dlg_id, _sign(request_pem, credential(), lifetime, legacy))
+    logger.debug("delegated a proxy for %s", dlg_id)
+    return dlg_id
+
+
+def submit_flow(client: _ClientCore, spec: JobSpec, *, delegate: Literal["auto"] | bool) -> Flow[str]:
+    """Delegate first when asked (or, with ``"auto"``, when the client has an X.509 credential), then submit."""
+    body = spec.to_body()
+    wanted = delegate is True or (delegate == "auto" and client.certificate is not None)
+    if wanted and not client.uses_token:
+        yield from delegate_flow(client.load_credential)
+    job_id: str = yield submit_job(body)
+    return job_id
+
+
+def voms_flow(voms: Sequence[str], delegation_id: str | None) -> Flow[datetime]:
+    """Add VOMS extensions to the stored proxy; gives its new expiry."""
+    dlg_id = yield from delegation_id_flow(delegation_id)
+    expiry: datetime = yield api.add_voms(dlg_id, voms)
+    return expiry
+
+
+def delete_flow(delegation_id: str | None) -> Flow[None]:
+    """Remove the stored credential of ``delegation_id`` (default: the caller's)."""
+    dlg_id = yield from delegation_id_flow(delegation_id)
+    yield api.delete_delegation(dlg_id)
+
+
+class Delegations:
+    """Delegated X.509 credentials (``/delegation``)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def info(self, delegation_id: str | None = None) -> Delegation | None:
+        """The credential stored for ``delegation_id`` (default: the caller's), or ``None``."""
+        return self._client._run(info_flow(delegation_id))
+
+    def delegate(
+        self,
+        *,
+        lifetime: timedelta = DEFAULT_LIFETIME,
+        force: bool = False,
+        renew_if_less_than: timedelta = DEFAULT_RENEWAL,
+        legacy: bool = False,
+    ) -> str:
+        """Delegate a proxy of the client's credential and give the delegation id.
+
+        Nothing is sent when the stored one has ``renew_if_less_than`` left, unless ``force``. The proxy
+        cannot outlive the credential.
+        """
+        return self._client._run(
+            delegate_flow(
+                self._client.load_credential,
+                lifetime=lifetime,
+                force=force,
+                renew_if_less_than=renew_if_less_than,
+                legacy=legacy,
+            )
+        )
+
+    def voms(self, voms: Sequence[str], *, delegation_id: str | None = None) -> datetime:
+        """Add VOMS extensions to the stored proxy (``POST /delegation/{id}/voms``); gives its new expiry."""
+        return self._client._run(voms_flow(voms, delegation_id))
+
+    def delete(self, delegation_id: str | None = None) -> None:
+        """Remove the stored credential (``DELETE /delegation/{id}``). Raises NotFound when there is none."""
+        self._client._run(delete_flow(delegation_id))
+
+
+class AsyncDelegations:
+    """Delegated X.509 credentials (``/delegation``)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def info(self, delegation_id: str | None = None) -> Delegation | None:
+        """The credential stored for ``delegation_id`` (default: the caller's), or ``None``."""
+        return await self._client._run(info_flow(delegation_id))
+
+    async def delegate(
+        self,
+        *,
+        lifetime: timedelta = DEFAULT_LIFETIME,
+        force: bool = False,
+        renew_if_less_than: timedelta = DEFAULT_RENEWAL,
+        legacy: bool = False,
+    ) -> str:
+        """Delegate a proxy of the client's credential and give the delegation id.
+
+        Nothing is sent when the stored one has ``renew_if_less_than`` left, unless ``force``. The proxy
+        cannot outlive the credential.
+        """
+        return await self._client._run(
+            delegate_flow(
+                self._client.load_credential,
+                lifetime=lifetime,
+                force=force,
+                renew_if_less_than=renew_if_less_than,
+                legacy=legacy,
+            )
+        )
+
+    async def voms(self, voms: Sequence[str], *, delegation_id: str | None = None) -> datetime:
+        """Add VOMS extensions to the stored proxy (``POST /delegation/{id}/voms``); gives its new expiry."""
+        return await self._client._run(voms_flow(voms, delegation_id))
+
+    async def delete(self, delegation_id: str | None = None) -> None:
+        """Remove the stored credential (``DELETE /delegation/{id}``). Raises NotFound when there is none."""
+        await self._client._run(delete_flow(delegation_id))

@@ -1,0 +1,81 @@
+"""Shared fixtures: a client of either kind over a MockTransport that replays recordings."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from fts3sdk import AsyncClient, Client
+from tests.recordings import Recording, load
+
+T = TypeVar("T")
+ENDPOINT = "https://fts.example.org:8446"
+AnyClient = Client | AsyncClient
+
+
+async def call(value: T | Awaitable[T]) -> T:
+    """Await a coroutine (async client) or pass a value through (sync client)."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class Replay:
+    """A MockTransport handler answering each request with the next recording, after checking it matches."""
+
+    def __init__(self, *names: str) -> None:
+        self.expected: list[Recording] = [load(name) for name in names]
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        assert self.expected, f"unexpected request {request.method} {request.url}"
+        rec = self.expected.pop(0)
+        assert request.method == rec.method
+        assert request.url.path == rec.path
+        assert dict(request.url.params) == rec.query
+        if rec.request_body is not None and rec.method == "POST" and rec.path != "/jobs":
+            assert json.loads(request.content) == rec.request_body
+        return httpx.Response(rec.status, content=rec.body_text.encode(), headers=rec.headers)
+
+    def done(self) -> None:
+        assert not self.expected, f"requests not made: {[r.name for r in self.expected]}"
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(kind: str) -> Iterator[Callable[..., AnyClient]]:
+    made: list[AnyClient] = []
+
+    def make(handler: Handler, **options: Any) -> AnyClient:
+        options.setdefault("anonymous", True)
+        transport = httpx.MockTransport(handler)
+        client: AnyClient = (
+            Client(ENDPOINT, transport=transport, **options)
+            if kind == "sync"
+            else AsyncClient(ENDPOINT, transport=transport, **options)
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        if isinstance(client, Client):
+            client.close()
