@@ -285,3 +285,39 @@ def test_unknown_state_strings_never_fail(value: str) -> None:
     assert state == value
     assert state.is_known == (value in FileState.__members__.values())
     assert str(state) == value
+
+
+def test_committed_schemas_are_current() -> None:
+    from fts3sdk._schemas import stale
+
+    assert stale() == [], "run: python -m fts3sdk._schemas"
+
+
+@pytest.mark.parametrize(
+    ("schema", "recording"),
+    [
+        ("Job", "job_get"),
+        ("WhoAmI", "whoami_anonymous"),
+        ("WhoAmI", "whoami_token"),
+        ("EndpointInfo", "get_root"),
+        ("ArchivedJob", "sim_archive_get"),
+        ("Delegation", "delegation_get"),
+    ],
+)
+def test_schemas_accept_recorded_answers(schema: str, recording: str) -> None:
+    import jsonschema
+
+    from fts3sdk._schemas import SCHEMA_DIR
+
+    document = json.loads((SCHEMA_DIR / f"{schema}.json").read_text())
+    jsonschema.validate(load(recording).body, document)
+
+
+def test_schemas_reject_wrong_types() -> None:
+    import jsonschema
+
+    from fts3sdk._schemas import SCHEMA_DIR
+
+    document = json.loads((SCHEMA_DIR / "Job.json").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(dict(load("job_get").body, priority="high"), document)

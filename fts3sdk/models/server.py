@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_serializer
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_serializer
 
 from fts3sdk.models._types import FTSModel, OpenEnum, UTCDateTime, Version
 from fts3sdk.models.states import BanStatus
@@ -50,6 +50,15 @@ def _levels(value: object) -> object:
     return {} if value == [] else value
 
 
+_LEVEL_SCHEMA = {
+    "anyOf": [
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"type": "array", "maxItems": 0},
+    ],
+    "description": "Access level per operation; an empty list for anonymous callers",
+}
+
+
 class WhoAmI(FTSModel):
     """The caller as the server sees it (``GET /whoami``)."""
 
@@ -67,7 +76,7 @@ class WhoAmI(FTSModel):
     """Namespace UUID of deterministic job ids."""
     roles: list[str] = []
     """VOMS role names."""
-    level: Annotated[dict[str, str], BeforeValidator(_levels)] = {}
+    level: Annotated[dict[str, str], BeforeValidator(_levels), WithJsonSchema(_LEVEL_SCHEMA)] = {}
     """Granted access level per operation (``""``, ``"vo"`` or ``"all"``); empty for anonymous callers."""
     delegation_id: str | None = None
     """The caller's delegation id: 16 hex digits derived from the DN and FQANs."""
