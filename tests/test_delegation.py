@@ -145,9 +145,11 @@ async def test_submit_auto_delegates_for_certificates(
     assert len(server.uploads) == 1
 
 
-async def test_delegation_without_credential_is_a_clear_error(make_client: MakeClient) -> None:
-    client = make_client(FakeDelegationServer(rsa.generate_private_key(public_exponent=65537, key_size=1024), None))
-    with pytest.raises(errors.ClientError, match="no X.509 credential"):
+async def test_delegation_without_credential_is_a_clear_error(
+    make_client: MakeClient, server_key: rsa.RSAPrivateKey
+) -> None:
+    client = make_client(FakeDelegationServer(server_key, None))
+    with pytest.raises(errors.ClientError, match=r"no X\.509 credential"):
         await call(client.delegation.delegate())
 
 
