@@ -1,0 +1,546 @@
+"""What the SDK submits: `Transfer` and `JobSpec`, the body of ``POST /jobs``, checked before any network.
+
+Every rule the FTS server (fts-rest-flask 3.13) enforces with a 400 that can be decided from the body alone is
+checked here, so a mistake is a pydantic ``ValidationError`` (a ``ValueError``) naming the field. Rules that depend
+on server configuration or state (``BringOnlineAndExpirationDelta``, token issuers, bans, duplicate sids) are left
+to the server. ``None`` always means "not sent": the server default applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, core_schema, to_json
+
+from fts3sdk.models._types import SpecModel
+
+__all__ = [
+    "DEFAULT_METADATA_SIZE_LIMIT",
+    "IdGenerator",
+    "JobSpec",
+    "SelectionStrategy",
+    "Transfer",
+    "VerifyChecksum",
+]
+
+DEFAULT_METADATA_SIZE_LIMIT = 1024
+"""The server's *default* limit for each metadata field, in characters of its JSON encoding.
+
+The check here measures the compact UTF-8 encoding, never longer than the server's, so it refuses only
+what the server refuses; a value just under the limit may still be refused by the server.
+
+Servers may raise it (``FileMetadataSizeLimit``, ``StagingMetadataSizeLimit``, ``ArchiveMetadataSizeLimit``,
+``JobMetadataSizeLimit``); for such a server validate with ``context={"metadata_size_limit": n}``
+(``Transfer.model_validate``, ``JobSpec.model_validate``) or ``JobSpec.from_body(..., metadata_size_limit=n)``.
+"""
+
+SelectionStrategy = Literal[
+    "auto",
+    "queue",
+    "orderly",
+    "success",
+    "throughput",
+    "file-throughput",
+    "pending-data",
+    "waiting-time",
+    "waiting-time-with-error",
+    "duration",
+]
+"""How the server picks the source of a multiple-replica transfer; it refuses any other name."""
+
+IdGenerator = Literal["standard", "deterministic"]
+"""How the server makes the job id: a random UUID, or one derived from the VO and ``sid``."""
+
+_T = TypeVar("_T")
+
+
+# --- URLs ------------------------------------------------------------------------------------------------------
+
+# A URL that certainly passes the server's checks: scheme://host[:port]/path with nothing unusual. Anything
+# else goes through urlparse, exactly as the server does (the fast path only saves time on large jobs).
+_PLAIN_URL = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.\-]*)://([A-Za-z0-9.\-]+)(?::[0-9]*)?/[^\x00-\x20\x7f?#;][^\x00-\x20\x7f;]*"
+)
+
+
+def _url_problem(url: str) -> str | None:
+    # The server's own checks (JobBuilder validate_url), in its order, on the stripped URL.
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None and plain[1].lower() != "file":
+        return None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError as exc:  # e.g. an unbalanced "[" in the host
+        return str(exc)
+    if not parsed.scheme:
+        return "Missing scheme"
+    if parsed.scheme == "file":
+        return "Can not transfer local files"
+    if not parsed.path or (parsed.path == "/" and not parsed.query):
+        return "Missing path"
+    if not parsed.hostname:
+        return "Missing host"
+    return None
+
+
+def _storage(url: str) -> str:
+    # What the server calls the storage element: scheme://host, lower-cased, port dropped.
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        return f"{plain[1]}://{plain[2]}".lower()
+    parsed = urlparse(url.strip())
+    return f"{parsed.scheme}://{parsed.hostname}"
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+def _check_urls(urls: list[str]) -> list[str]:
+    for url in urls:
+        problem = _url_problem(url)
+        if problem is not None:
+            raise ValueError(f"{problem} ({url})")
+    return urls
+
+
+@dataclass(frozen=True)
+class _StrList:
+    # Typed as Sequence[str] (so a str is accepted by type checkers too), validated and serialized as a
+    # list[str] by pydantic-core: a single string becomes a one-element list.
+    check: Callable[[list[str]], list[str]] | None = None
+    min_length: int | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema: CoreSchema = core_schema.list_schema(core_schema.str_schema(), min_length=self.min_length)
+        if self.check is not None:
+            schema = core_schema.no_info_after_validator_function(self.check, schema)
+        return core_schema.no_info_before_validator_function(_as_list, schema)
+
+
+_STR_LIST_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+_URLs = Annotated[
+    Sequence[str],
+    _StrList(_check_urls, min_length=1),
+    WithJsonSchema({**_STR_LIST_SCHEMA, "description": "URLs; a single string is a one-element list"}),
+]
+_Tokens = Annotated[Sequence[str], _StrList(), WithJsonSchema(_STR_LIST_SCHEMA)]
+
+
+# --- Metadata ----------------------------------------------------------------------------------------------------
+
+
+def _within_size_limit(value: _T, info: ValidationInfo) -> _T:
+    limit = (info.context or {}).get("metadata_size_limit", DEFAULT_METADATA_SIZE_LIMIT)
+    try:
+        size = len(to_json(value))  # compact UTF-8: never longer than the server's json.dumps
+    except ValueError as exc:
+        raise ValueError(f"{info.field_name} must be JSON-serializable: {exc}") from None
+    if size > limit:
+        raise ValueError(
+            f"{info.field_name} is {size} bytes JSON-encoded: over the limit of {limit} "
+            "(the server's default; see DEFAULT_METADATA_SIZE_LIMIT for a server configured higher)"
+        )
+    return value
+
+
+_Metadata = Annotated[dict[str, Any] | str, AfterValidator(_within_size_limit)]
+_ObjectMetadata = Annotated[dict[str, Any], AfterValidator(_within_size_limit)]
+
+
+# --- Job parameters with several accepted forms --------------------------------------------------------------
+
+_CHECKSUM_LETTERS = {"b": "both", "s": "source", "t": "target", "n": "none"}
+
+
+def _checksum_word(value: object) -> object:
+    if isinstance(value, str):
+        if value in ("d", "destination"):
+            raise ValueError("'destination' is stored as 'd', which the transfer daemon treats as 'none': use 'target'")
+        return _CHECKSUM_LETTERS.get(value, value)
+    return value
+
+
+VerifyChecksum = Annotated[Literal["both", "source", "target", "none"] | StrictBool, BeforeValidator(_checksum_word)]
+"""Which checksums to compare: a mode name (or its one-letter form as the server shows it), or a boolean:
+``True`` is ``"both"``; ``False`` is ``"target"`` when a transfer gives a checksum, else ``"none"``."""
+
+_DURATION = re.compile(r"\s*\+?(\d+)([smhd])\s*", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _to_duration(value: object) -> object:
+    if value is None or isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None if value == 0 else timedelta(hours=value)  # the server reads int 0 as "no limit"
+    if isinstance(value, str):
+        match = _DURATION.fullmatch(value)
+        if match is not None:
+            return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2].lower()])
+    raise ValueError("expected int hours, a timedelta, or a '<n>s', '<n>m', '<n>h' or '<n>d' string")
+
+
+def _positive_seconds(value: timedelta | int | str | None) -> timedelta | int | str | None:
+    if isinstance(value, timedelta) and (value <= timedelta(0) or value.microseconds):
+        raise ValueError(f"must be a positive whole number of seconds, got {value}")
+    return value
+
+
+def _seconds_string(value: timedelta | int | str) -> str:
+    # Always seconds with a unit: a bare integer would be read as hours by the server.
+    seconds = int(value.total_seconds()) if isinstance(value, timedelta) else value
+    return f"{seconds}s"
+
+
+_Duration = Annotated[
+    timedelta | int | str | None,
+    BeforeValidator(_to_duration),
+    AfterValidator(_positive_seconds),
+    PlainSerializer(_seconds_string, return_type=str, when_used="json-unless-none"),
+]
+"""A positive duration given as int hours, a ``timedelta`` or ``"<n>s|m|h|d"``; kept as a ``timedelta``."""
+
+
+# --- Transfer ----------------------------------------------------------------------------------------------------
+
+
+class _Spec(SpecModel):
+    # pydantic keeps an assigned value when a model-level validator then refuses it; restore the model so
+    # that a refused assignment can not leave an invalid spec to be sent.
+    def __setattr__(self, name: str, value: Any) -> None:
+        state, fields_set = self.__dict__.copy(), set(self.__pydantic_fields_set__)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            object.__setattr__(self, "__dict__", state)
+            object.__setattr__(self, "__pydantic_fields_set__", fields_set)
+            raise
+
+
+class Transfer(_Spec):
+    """One ``files[]`` item: copy one file from one of ``sources`` to ``destinations``.
+
+    Several sources (alternative replicas) or destinations make the job a *multiple-replica* job. For a
+    stage-only transfer (bring online, no copy) give the same URL as source and destination.
+    """
+
+    sources: _URLs
+    """Source URLs (a single string is taken as a one-element list). ``scheme://host/path``; no ``file://``."""
+    destinations: _URLs
+    """Destination URLs (a single string is taken as a one-element list)."""
+    checksum: str | None = None
+    """``"ALGORITHM:value"`` (e.g. ``"adler32:1234abcd"``) or an algorithm alone; server default ``"ADLER32"``."""
+    filesize: Annotated[int, Field(ge=0)] | None = None
+    """Expected size in bytes."""
+    metadata: _Metadata | None = None
+    """Free metadata: a JSON object, or a string that the server stores as ``{"label": "<string>"}``."""
+    activity: str | None = None
+    """Activity share; server default ``"default"``."""
+    selection_strategy: SelectionStrategy | None = None
+    """Source selection for a multiple-replica transfer; server default ``"auto"``."""
+    scitag: Annotated[StrictInt, Field(ge=65, le=65535)] | None = None
+    """SciTag flow label (an integer in 65..65535)."""
+    staging_metadata: _ObjectMetadata | None = None
+    """Metadata passed to the tape system when staging (a JSON object)."""
+    archive_metadata: _ObjectMetadata | None = None
+    """Metadata passed to the tape system when archiving (a JSON object)."""
+    source_tokens: _Tokens | None = None
+    """OAuth2 access tokens, one per source (token submissions only); needs ``destination_tokens``."""
+    destination_tokens: _Tokens | None = None
+    """OAuth2 access tokens, one per destination (token submissions only); needs ``source_tokens``."""
+
+    @model_validator(mode="after")
+    def _check_tokens(self) -> Transfer:
+        if self.source_tokens is None and self.destination_tokens is None:
+            return self
+        problem = _token_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+
+def _token_problem(transfer: Transfer) -> str | None:
+    if transfer.source_tokens is None or transfer.destination_tokens is None:
+        return "source_tokens and destination_tokens must be given together"
+    for side, urls, tokens in (
+        ("source", transfer.sources, transfer.source_tokens),
+        ("destination", transfer.destinations, transfer.destination_tokens),
+    ):
+        if len(tokens) != len(urls):
+            return f"{side}_tokens has {len(tokens)} token(s) for {len(urls)} {side}(s): one token per URL"
+        for url, token in zip(urls, tokens, strict=True):
+            if not token:
+                return f"{side}_tokens: the token for {url!r} is empty"
+    return None
+
+
+# --- Job-level rules (each returns the problem, or None) ---------------------------------------------------------
+
+_OVERWRITE_FLAGS = ("overwrite", "overwrite_on_retry", "overwrite_hop", "overwrite_when_only_on_disk")
+_TAPE_REST_PREFIXES = ("https://", "davs://", "mock://")
+
+
+def _overwrite_problem(spec: JobSpec) -> str | None:
+    chosen = [name for name in _OVERWRITE_FLAGS if getattr(spec, name)]
+    if len(chosen) > 1 and chosen != ["overwrite_hop", "overwrite_when_only_on_disk"]:
+        return (
+            f"incompatible overwrite flags used at the same time: {', '.join(chosen)} "
+            "(only overwrite_hop and overwrite_when_only_on_disk may be combined)"
+        )
+    if spec.overwrite_hop and not spec.multihop:
+        return "overwrite_hop requires multihop=True"
+    return None
+
+
+def _only_on_disk_problem(spec: JobSpec) -> str | None:
+    if not spec.overwrite_when_only_on_disk:
+        return None
+    if spec.archive_timeout is None or spec.archive_timeout <= 0:
+        return "overwrite_when_only_on_disk requires archive_timeout > 0"
+    checked = spec.transfers[-1:] if spec.multihop else spec.transfers
+    for transfer in checked:
+        for url in transfer.destinations:
+            if not url.startswith(_TAPE_REST_PREFIXES):
+                where = "the last hop's destination" if spec.multihop else "every destination"
+                return f"overwrite_when_only_on_disk requires {where} to be https:// or davs:// (got {url!r})"
+    return None
+
+
+def _replica_problem(spec: JobSpec) -> str | None:
+    several = [i for i, t in enumerate(spec.transfers) if len(t.sources) > 1 or len(t.destinations) > 1]
+    if not several:
+        return None
+    what = f"transfers[{several[0]}] has several sources or destinations (a multiple-replica job)"
+    if spec.multihop or spec.reuse:
+        return f"{what}: not allowed with multihop or reuse"
+    if len(spec.transfers) > 1:
+        return f"{what}: such a job must contain only one transfer"
+    return None
+
+
+def _few(values: Iterable[str]) -> str:
+    ordered = sorted(values)
+    return ", ".join(ordered[:3]) + (", ..." if len(ordered) > 3 else "")
+
+
+def _reuse_problem(spec: JobSpec) -> str | None:
+    if not spec.reuse or spec.multihop:
+        return None
+    sources = {_storage(url) for t in spec.transfers for url in t.sources}
+    destinations = {_storage(url) for t in spec.transfers for url in t.destinations}
+    if len(sources) > 1 or len(destinations) > 1:
+        return (
+            "reuse requires one source storage and one destination storage for all transfers "
+            f"(sources: {_few(sources)}; destinations: {_few(destinations)})"
+        )
+    return None
+
+
+def _token_tape_problem(spec: JobSpec) -> str | None:
+    if all(t.source_tokens is None for t in spec.transfers):
+        return None
+    for name in ("bring_online", "archive_timeout"):
+        value = getattr(spec, name)
+        if value is not None and value > 0:
+            return f"{name} > 0 is not supported for transfers with source_tokens/destination_tokens (tape + tokens)"
+    return None
+
+
+def _sid_problem(spec: JobSpec) -> str | None:
+    if spec.id_generator == "deterministic" and not spec.sid:
+        return "id_generator='deterministic' requires sid"
+    return None
+
+
+def _ip_problem(spec: JobSpec) -> str | None:
+    return "ipv4 and ipv6 can not both be set" if spec.ipv4 and spec.ipv6 else None
+
+
+_JOB_RULES: tuple[Callable[[JobSpec], str | None], ...] = (
+    _overwrite_problem,
+    _only_on_disk_problem,
+    _replica_problem,
+    _reuse_problem,
+    _token_tape_problem,
+    _sid_problem,
+    _ip_problem,
+)
+
+_BODY_KEYS = frozenset({"files", "params", "delete"})
+
+
+# --- JobSpec -----------------------------------------------------------------------------------------------------
+
+
+class JobSpec(_Spec):
+    """A job to submit (``POST /jobs``): transfers plus job parameters; ``to_body()`` gives the JSON body.
+
+    Parameters left ``None`` are not sent, so the server default applies. Assignments are validated, but
+    changing ``transfers`` in place is not: assign a new list. Deletion jobs are not modelled (the server
+    refuses them with 405).
+    """
+
+    transfers: list[Transfer]
+    """The transfers (``files`` in the body); for a multihop job, the hops in order."""
+    verify_checksum: VerifyChecksum | None = None
+    """Checksum comparison; see `VerifyChecksum`. Server default ``False``."""
+    reuse: bool | None = None
+    """Session reuse: run all transfers over one connection (one source and one destination storage)."""
+    multihop: bool | None = None
+    """Run the transfers as hops of one chain, in order; each hop has one source and one destination."""
+    overwrite: bool | None = None
+    """Overwrite an existing destination file."""
+    overwrite_on_retry: bool | None = None
+    """Overwrite an existing destination only when retrying."""
+    overwrite_hop: bool | None = None
+    """Overwrite intermediate hops only (multihop jobs)."""
+    overwrite_when_only_on_disk: bool | None = None
+    """Overwrite a destination that is only on disk (not yet on tape); needs ``archive_timeout`` > 0 and
+    https:// or davs:// destinations (Tape REST API)."""
+    dst_file_report: bool | None = None
+    """Report the destination file on failure because it already exists."""
+    bring_online: int | None = None
+    """Staging (bring online) timeout in seconds; > 0 makes a staging job. Server default -1."""
+    copy_pin_lifetime: int | None = None
+    """Pin lifetime of staged files in seconds; > 0 makes a staging job. Server default -1."""
+    archive_timeout: int | None = None
+    """Archiving timeout in seconds; > 0 waits for files to reach tape. Server default -1."""
+    target_qos: str | None = None
+    """Target QoS class: makes a QoS (CDMI) transition job."""
+    job_metadata: _Metadata | None = None
+    """Job metadata: a JSON object, or a string stored as ``{"label": "<string>"}``."""
+    retry: int | None = None
+    """Retries per file: < 0 none, 0 the server's configured value. Server default 0."""
+    retry_delay: Annotated[int, Field(ge=0)] | None = None
+    """Seconds between retries. Server default 0."""
+    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    """Priority from 1 (lowest) to 5 (highest). Server default 3."""
+    max_time_in_queue: _Duration = None
+    """How long the job may wait before it expires: int hours, a timedelta or ``"<n>s|m|h|d"``; sent as
+    ``"<seconds>s"`` (a bare integer would mean hours)."""
+    timeout: Annotated[int, Field(ge=0)] | None = None
+    """Transfer timeout in seconds (0: server default)."""
+    nostreams: Annotated[int, Field(ge=0)] | None = None
+    """Number of TCP streams (0: server default)."""
+    buffer_size: Annotated[int, Field(ge=0)] | None = None
+    """TCP buffer size in bytes (0: server default)."""
+    strict_copy: bool | None = None
+    """Copy only: skip checksum, size and parent-directory checks."""
+    disable_cleanup: bool | None = None
+    """Keep the destination file when a transfer fails."""
+    ipv4: bool | None = None
+    """Force IPv4 (exclusive with ``ipv6``)."""
+    ipv6: bool | None = None
+    """Force IPv6 (exclusive with ``ipv4``)."""
+    s3alternate: bool | None = None
+    """Use S3 path-style (alternate) URLs."""
+    id_generator: IdGenerator | None = None
+    """Job id generation; ``"deterministic"`` requires ``sid``. Server default ``"standard"``."""
+    sid: str | None = None
+    """Seed of a deterministic job id; re-submitting the same sid is refused (409)."""
+    source_spacetoken: str | None = None
+    """Source space token; sent, but dropped by 3.13.4 servers."""
+    destination_spacetoken: str | None = None
+    """Destination space token; sent, but dropped by 3.13.4 servers."""
+    gridftp: str | None = None
+    """GridFTP parameters (reserved; not stored by 3.13 servers)."""
+    credential: str | None = None
+    """Name of a cloud-storage credential to use."""
+    unmanaged_tokens: bool | None = None
+    """Ask the server not to manage (refresh) the transfer tokens; sent by official clients >= 3.14,
+    ignored by 3.13 servers, refused by servers that do not allow it."""
+
+    @field_validator("transfers")
+    @classmethod
+    def _at_least_one(cls, transfers: list[Transfer]) -> list[Transfer]:
+        if not transfers:
+            raise ValueError("a job needs at least one transfer")
+        return transfers
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> JobSpec:
+        problems = [problem for rule in _JOB_RULES if (problem := rule(self)) is not None]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body of ``POST /jobs``: ``{"files": [...], "params": {...}}`` with only the values set."""
+        params = self.model_dump(mode="json", exclude_none=True)
+        files = params.pop("transfers")
+        return {"files": files, "params": params}
+
+    def to_json(self) -> bytes:
+        """``to_body()`` encoded as compact UTF-8 JSON, without the intermediate dicts (faster for large jobs)."""
+        files = _TRANSFER_LIST.dump_json(self.transfers, exclude_none=True)
+        params = self.model_dump_json(exclude={"transfers"}, exclude_none=True)
+        return b'{"files":' + files + b',"params":' + params.encode() + b"}"
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any], *, metadata_size_limit: int = DEFAULT_METADATA_SIZE_LIMIT) -> JobSpec:
+        """Read a ``POST /jobs`` body, e.g. one built by the official client; ``null`` means not set.
+
+        Raises ValueError for a deletion job (``delete``) or an unknown top-level key, and pydantic's
+        ValidationError for anything the server would refuse.
+        """
+        data = _flatten_body(body)
+        return cls.model_validate(data, context={"metadata_size_limit": metadata_size_limit})
+
+    @classmethod
+    def staging(
+        cls,
+        surls: str | Iterable[str],
+        *,
+        bring_online: int | None = None,
+        copy_pin_lifetime: int | None = None,
+        **params: Any,
+    ) -> JobSpec:
+        """A stage-only job: each SURL is brought online (source == destination, nothing is copied).
+
+        Other keyword arguments are job parameters. Raises ValueError unless ``bring_online`` or
+        ``copy_pin_lifetime`` is positive.
+        """
+        if (bring_online or 0) <= 0 and (copy_pin_lifetime or 0) <= 0:
+            raise ValueError("a staging job needs bring_online > 0 or copy_pin_lifetime > 0")
+        urls = [surls] if isinstance(surls, str) else list(surls)
+        transfers = [Transfer(sources=[url], destinations=[url]) for url in urls]
+        return cls(transfers=transfers, bring_online=bring_online, copy_pin_lifetime=copy_pin_lifetime, **params)
+
+
+_TRANSFER_LIST = TypeAdapter(list[Transfer])
+
+
+def _flatten_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    # {"files": [...], "params": {...}} -> the JobSpec fields; official bodies carry nulls for unset keys.
+    unknown = sorted(key for key, value in body.items() if key not in _BODY_KEYS and value is not None)
+    if unknown:
+        raise ValueError(f"unknown key(s) in the job body: {', '.join(unknown)}")
+    if body.get("delete") is not None:
+        raise ValueError("delete: deletion jobs are no longer supported by FTS (the server answers 405)")
+    params = body.get("params") or {}
+    if not isinstance(params, Mapping):
+        raise ValueError(f"params must be an object, got {type(params).__name__}")
+    if "transfers" in params:
+        raise ValueError("params: unknown parameter 'transfers'")
+    return {**params, "transfers": body.get("files") or []}
