@@ -321,3 +321,29 @@ def test_schemas_reject_wrong_types() -> None:
     document = json.loads((SCHEMA_DIR / "Job.json").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(dict(load("job_get").body, priority="high"), document)
+
+
+def test_public_api_surface() -> None:
+    import fts3sdk
+
+    import fts3sdk.models
+
+    assert set(fts3sdk.__all__) == set(fts3sdk._WHERE) | {"errors", "__version__"}
+    exported_models = set(fts3sdk.models.__all__) - {"FTSModel", "SpecModel", "OpenEnum", "UTCDateTime", "YNBool"}
+    assert exported_models <= set(fts3sdk.__all__)
+    for name in fts3sdk.__all__:
+        assert getattr(fts3sdk, name) is not None
+    with pytest.raises(AttributeError):
+        fts3sdk.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_import_is_lazy() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, fts3sdk; print(sorted(m for m in ('httpx', 'pydantic', 'cryptography') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    code = "import sys; from fts3sdk import Client, Job; print('cryptography' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False", "cryptography is loaded only when delegation or credentials need it"

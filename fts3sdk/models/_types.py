@@ -39,13 +39,13 @@ class FTSModel(BaseModel):
     Unknown keys are kept (readable through ``model_extra`` and dumped again), instances are immutable.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True)
 
 
 class SpecModel(BaseModel):
     """Base of every model the user builds and the SDK sends: unknown or misspelt keys are refused."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True, defer_build=True)
 
 
 class OpenEnum(str, enum.Enum):
@@ -181,7 +181,7 @@ class Version(FTSModel):
     The server sends API versions as integers and core versions as strings; both become integers here.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True)
     _fields: ClassVar[tuple[str, ...]] = ("major", "minor", "patch")
 
     major: VersionPart

@@ -199,14 +199,15 @@ def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
     return Endpoint("POST", job_path(job_id), _JOB, json={"params": {"priority": priority}})
 
 
-def submit_job(body: dict[str, Any]) -> Endpoint[str]:
-    """``POST /jobs``: submit a job; never resent once it may have reached the server."""
+def submit_job(body: bytes) -> Endpoint[str]:
+    """``POST /jobs`` with a JSON body; never resent once it may have reached the server."""
     parse = model(dict[str, Any])
 
     def job_id(response: Any) -> str:
         return str(parse(response)["job_id"])
 
-    return Endpoint("POST", "/jobs", job_id, json=body, may_resend=False)
+    headers = {"Content-Type": "application/json"}
+    return Endpoint("POST", "/jobs", job_id, content=body, headers=headers, may_resend=False)
 
 
 def wait_flow(

@@ -84,7 +84,7 @@ def delegate_flow(
 
 def submit_flow(client: _ClientCore, spec: JobSpec, *, delegate: Literal["auto"] | bool) -> Flow[str]:
     """Delegate first when asked (or, with ``"auto"``, when the client has an X.509 credential), then submit."""
-    body = spec.to_body()
+    body = spec.to_json()
     wanted = delegate is True or (delegate == "auto" and client.certificate is not None)
     if wanted and not client.uses_token:
         yield from delegate_flow(client.load_credential)
