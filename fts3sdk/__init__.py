@@ -112,15 +112,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "errors":
-        return importlib.import_module("fts3sdk.errors")
-    if name in _WHERE:
-        value = getattr(importlib.import_module(_WHERE[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'fts3sdk' has no attribute {name!r}")
+# Defined for the interpreter only, so type checkers still report a misspelt name.
+if not TYPE_CHECKING:
 
+    def __getattr__(name: str) -> Any:
+        if name == "errors":
+            return importlib.import_module("fts3sdk.errors")
+        if name in _WHERE:
+            value = getattr(importlib.import_module(_WHERE[name]), name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module 'fts3sdk' has no attribute {name!r}")
 
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)
