@@ -16,15 +16,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from fts3sdk.models._submit_fields import storage_of, url_problem
 from fts3sdk.models.states import ChecksumMode
-from fts3sdk.models.submit import (
-    DEFAULT_METADATA_SIZE_LIMIT,
-    JobSpec,
-    SelectionStrategy,
-    Transfer,
-    _storage,
-    _url_problem,
-)
+from fts3sdk.models.submit import DEFAULT_METADATA_SIZE_LIMIT, JobSpec, SelectionStrategy, Transfer
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 SUCCESSFUL_SUBMITS = [
@@ -739,10 +733,10 @@ def test_any_string_either_validates_or_raises_validation_error(url: str) -> Non
 @settings(max_examples=300)
 @given(st.text() | urlish)
 def test_url_checks_agree_with_the_server(url: str) -> None:
-    assert (_url_problem(url) is None) == (server_url_problem(url) is None)
+    assert (url_problem(url) is None) == (server_url_problem(url) is None)
     if server_url_problem(url) is None:
         parsed = urlparse(url.strip())
-        assert _storage(url) == f"{parsed.scheme}://{parsed.hostname}"
+        assert storage_of(url) == f"{parsed.scheme}://{parsed.hostname}"
 
 
 @given(st.integers(min_value=-(2**70), max_value=2**70) | st.booleans())

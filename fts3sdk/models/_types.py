@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
@@ -46,6 +47,17 @@ class SpecModel(BaseModel):
     """Base of every model the user builds and the SDK sends: unknown or misspelt keys are refused."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True, defer_build=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic keeps an assigned value when a model validator then refuses it: restore the model, so a
+        # refused assignment cannot leave an invalid spec to be sent.
+        state, fields_set = self.__dict__.copy(), set(self.__pydantic_fields_set__)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            object.__setattr__(self, "__dict__", state)
+            object.__setattr__(self, "__pydantic_fields_set__", fields_set)
+            raise
 
 
 class OpenEnum(str, enum.Enum):

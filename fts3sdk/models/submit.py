@@ -8,30 +8,29 @@ to the server. ``None`` always means "not sent": the server default applies.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Annotated, Any, Literal, TypeVar
-from urllib.parse import urlparse
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
-    BeforeValidator,
     Field,
-    GetCoreSchemaHandler,
-    PlainSerializer,
-    StrictBool,
     StrictInt,
     TypeAdapter,
-    ValidationError,
-    ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import CoreSchema, core_schema, to_json
 
+from fts3sdk.models._submit_fields import (
+    DEFAULT_METADATA_SIZE_LIMIT,
+    Duration,
+    IdGenerator,
+    Metadata,
+    ObjectMetadata,
+    SelectionStrategy,
+    TokenList,
+    URLList,
+    VerifyChecksum,
+    storage_of,
+)
 from fts3sdk.models._types import SpecModel
 
 __all__ = [
@@ -43,217 +42,23 @@ __all__ = [
     "VerifyChecksum",
 ]
 
-DEFAULT_METADATA_SIZE_LIMIT = 1024
-"""The server's *default* limit for each metadata field, in characters of its JSON encoding.
 
-The check here measures the compact UTF-8 encoding, never longer than the server's, so it refuses only
-what the server refuses; a value just under the limit may still be refused by the server.
-
-Servers may raise it (``FileMetadataSizeLimit``, ``StagingMetadataSizeLimit``, ``ArchiveMetadataSizeLimit``,
-``JobMetadataSizeLimit``); for such a server validate with ``context={"metadata_size_limit": n}``
-(``Transfer.model_validate``, ``JobSpec.model_validate``) or ``JobSpec.from_body(..., metadata_size_limit=n)``.
-"""
-
-SelectionStrategy = Literal[
-    "auto",
-    "queue",
-    "orderly",
-    "success",
-    "throughput",
-    "file-throughput",
-    "pending-data",
-    "waiting-time",
-    "waiting-time-with-error",
-    "duration",
-]
-"""How the server picks the source of a multiple-replica transfer; it refuses any other name."""
-
-IdGenerator = Literal["standard", "deterministic"]
-"""How the server makes the job id: a random UUID, or one derived from the VO and ``sid``."""
-
-_T = TypeVar("_T")
-
-
-# --- URLs ------------------------------------------------------------------------------------------------------
-
-# A URL that certainly passes the server's checks: scheme://host[:port]/path with nothing unusual. Anything
-# else goes through urlparse, exactly as the server does (the fast path only saves time on large jobs).
-_PLAIN_URL = re.compile(
-    r"([A-Za-z][A-Za-z0-9+.\-]*)://([A-Za-z0-9.\-]+)(?::[0-9]*)?/[^\x00-\x20\x7f?#;][^\x00-\x20\x7f;]*"
-)
-
-
-def _url_problem(url: str) -> str | None:
-    # The server's own checks (JobBuilder validate_url), in its order, on the stripped URL.
-    plain = _PLAIN_URL.fullmatch(url)
-    if plain is not None and plain[1].lower() != "file":
-        return None
-    try:
-        parsed = urlparse(url.strip())
-    except ValueError as exc:  # e.g. an unbalanced "[" in the host
-        return str(exc)
-    if not parsed.scheme:
-        return "Missing scheme"
-    if parsed.scheme == "file":
-        return "Can not transfer local files"
-    if not parsed.path or (parsed.path == "/" and not parsed.query):
-        return "Missing path"
-    if not parsed.hostname:
-        return "Missing host"
-    return None
-
-
-def _storage(url: str) -> str:
-    # What the server calls the storage element: scheme://host, lower-cased, port dropped.
-    plain = _PLAIN_URL.fullmatch(url)
-    if plain is not None:
-        return f"{plain[1]}://{plain[2]}".lower()
-    parsed = urlparse(url.strip())
-    return f"{parsed.scheme}://{parsed.hostname}"
-
-
-def _as_list(value: object) -> object:
-    return [value] if isinstance(value, str) else value
-
-
-def _check_urls(urls: list[str]) -> list[str]:
-    for url in urls:
-        problem = _url_problem(url)
-        if problem is not None:
-            raise ValueError(f"{problem} ({url})")
-    return urls
-
-
-@dataclass(frozen=True)
-class _StrList:
-    # Typed as Sequence[str] (so a str is accepted by type checkers too), validated and serialized as a
-    # list[str] by pydantic-core: a single string becomes a one-element list.
-    check: Callable[[list[str]], list[str]] | None = None
-    min_length: int | None = None
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        schema: CoreSchema = core_schema.list_schema(core_schema.str_schema(), min_length=self.min_length)
-        if self.check is not None:
-            schema = core_schema.no_info_after_validator_function(self.check, schema)
-        return core_schema.no_info_before_validator_function(_as_list, schema)
-
-
-_STR_LIST_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
-_URLs = Annotated[
-    Sequence[str],
-    _StrList(_check_urls, min_length=1),
-    WithJsonSchema({**_STR_LIST_SCHEMA, "description": "URLs; a single string is a one-element list"}),
-]
-_Tokens = Annotated[Sequence[str], _StrList(), WithJsonSchema(_STR_LIST_SCHEMA)]
-
-
-# --- Metadata ----------------------------------------------------------------------------------------------------
-
-
-def _within_size_limit(value: _T, info: ValidationInfo) -> _T:
-    limit = (info.context or {}).get("metadata_size_limit", DEFAULT_METADATA_SIZE_LIMIT)
-    try:
-        size = len(to_json(value))  # compact UTF-8: never longer than the server's json.dumps
-    except ValueError as exc:
-        raise ValueError(f"{info.field_name} must be JSON-serializable: {exc}") from None
-    if size > limit:
-        raise ValueError(
-            f"{info.field_name} is {size} bytes JSON-encoded: over the limit of {limit} "
-            "(the server's default; see DEFAULT_METADATA_SIZE_LIMIT for a server configured higher)"
-        )
-    return value
-
-
-_Metadata = Annotated[dict[str, Any] | str, AfterValidator(_within_size_limit)]
-_ObjectMetadata = Annotated[dict[str, Any], AfterValidator(_within_size_limit)]
-
-
-# --- Job parameters with several accepted forms --------------------------------------------------------------
-
-_CHECKSUM_LETTERS = {"b": "both", "s": "source", "t": "target", "n": "none"}
-
-
-def _checksum_word(value: object) -> object:
-    if isinstance(value, str):
-        if value in ("d", "destination"):
-            raise ValueError("'destination' is stored as 'd', which the transfer daemon treats as 'none': use 'target'")
-        return _CHECKSUM_LETTERS.get(value, value)
-    return value
-
-
-VerifyChecksum = Annotated[Literal["both", "source", "target", "none"] | StrictBool, BeforeValidator(_checksum_word)]
-"""Which checksums to compare: a mode name (or its one-letter form as the server shows it), or a boolean:
-``True`` is ``"both"``; ``False`` is ``"target"`` when a transfer gives a checksum, else ``"none"``."""
-
-_DURATION = re.compile(r"\s*\+?(\d+)([smhd])\s*", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _to_duration(value: object) -> object:
-    if value is None or isinstance(value, timedelta):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return None if value == 0 else timedelta(hours=value)  # the server reads int 0 as "no limit"
-    if isinstance(value, str):
-        match = _DURATION.fullmatch(value)
-        if match is not None:
-            return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2].lower()])
-    raise ValueError("expected int hours, a timedelta, or a '<n>s', '<n>m', '<n>h' or '<n>d' string")
-
-
-def _positive_seconds(value: timedelta | int | str | None) -> timedelta | int | str | None:
-    if isinstance(value, timedelta) and (value <= timedelta(0) or value.microseconds):
-        raise ValueError(f"must be a positive whole number of seconds, got {value}")
-    return value
-
-
-def _seconds_string(value: timedelta | int | str) -> str:
-    # Always seconds with a unit: a bare integer would be read as hours by the server.
-    seconds = int(value.total_seconds()) if isinstance(value, timedelta) else value
-    return f"{seconds}s"
-
-
-_Duration = Annotated[
-    timedelta | int | str | None,
-    BeforeValidator(_to_duration),
-    AfterValidator(_positive_seconds),
-    PlainSerializer(_seconds_string, return_type=str, when_used="json-unless-none"),
-]
-"""A positive duration given as int hours, a ``timedelta`` or ``"<n>s|m|h|d"``; kept as a ``timedelta``."""
-
-
-# --- Transfer ----------------------------------------------------------------------------------------------------
-
-
-class _Spec(SpecModel):
-    # pydantic keeps an assigned value when a model-level validator then refuses it; restore the model so
-    # that a refused assignment can not leave an invalid spec to be sent.
-    def __setattr__(self, name: str, value: Any) -> None:
-        state, fields_set = self.__dict__.copy(), set(self.__pydantic_fields_set__)
-        try:
-            super().__setattr__(name, value)
-        except ValidationError:
-            object.__setattr__(self, "__dict__", state)
-            object.__setattr__(self, "__pydantic_fields_set__", fields_set)
-            raise
-
-
-class Transfer(_Spec):
+class Transfer(SpecModel):
     """One ``files[]`` item: copy one file from one of ``sources`` to ``destinations``.
 
     Several sources (alternative replicas) or destinations make the job a *multiple-replica* job. For a
     stage-only transfer (bring online, no copy) give the same URL as source and destination.
     """
 
-    sources: _URLs
+    sources: URLList
     """Source URLs (a single string is taken as a one-element list). ``scheme://host/path``; no ``file://``."""
-    destinations: _URLs
+    destinations: URLList
     """Destination URLs (a single string is taken as a one-element list)."""
     checksum: str | None = None
     """``"ALGORITHM:value"`` (e.g. ``"adler32:1234abcd"``) or an algorithm alone; server default ``"ADLER32"``."""
     filesize: Annotated[int, Field(ge=0)] | None = None
     """Expected size in bytes."""
-    metadata: _Metadata | None = None
+    metadata: Metadata | None = None
     """Free metadata: a JSON object, or a string that the server stores as ``{"label": "<string>"}``."""
     activity: str | None = None
     """Activity share; server default ``"default"``."""
@@ -261,13 +66,13 @@ class Transfer(_Spec):
     """Source selection for a multiple-replica transfer; server default ``"auto"``."""
     scitag: Annotated[StrictInt, Field(ge=65, le=65535)] | None = None
     """SciTag flow label (an integer in 65..65535)."""
-    staging_metadata: _ObjectMetadata | None = None
+    staging_metadata: ObjectMetadata | None = None
     """Metadata passed to the tape system when staging (a JSON object)."""
-    archive_metadata: _ObjectMetadata | None = None
+    archive_metadata: ObjectMetadata | None = None
     """Metadata passed to the tape system when archiving (a JSON object)."""
-    source_tokens: _Tokens | None = None
+    source_tokens: TokenList | None = None
     """OAuth2 access tokens, one per source (token submissions only); needs ``destination_tokens``."""
-    destination_tokens: _Tokens | None = None
+    destination_tokens: TokenList | None = None
     """OAuth2 access tokens, one per destination (token submissions only); needs ``source_tokens``."""
 
     @model_validator(mode="after")
@@ -347,8 +152,8 @@ def _few(values: Iterable[str]) -> str:
 def _reuse_problem(spec: JobSpec) -> str | None:
     if not spec.reuse or spec.multihop:
         return None
-    sources = {_storage(url) for t in spec.transfers for url in t.sources}
-    destinations = {_storage(url) for t in spec.transfers for url in t.destinations}
+    sources = {storage_of(url) for t in spec.transfers for url in t.sources}
+    destinations = {storage_of(url) for t in spec.transfers for url in t.destinations}
     if len(sources) > 1 or len(destinations) > 1:
         return (
             "reuse requires one source storage and one destination storage for all transfers "
@@ -393,7 +198,7 @@ _BODY_KEYS = frozenset({"files", "params", "delete"})
 # --- JobSpec -----------------------------------------------------------------------------------------------------
 
 
-class JobSpec(_Spec):
+class JobSpec(SpecModel):
     """A job to submit (``POST /jobs``): transfers plus job parameters; ``to_body()`` gives the JSON body.
 
     Parameters left ``None`` are not sent, so the server default applies. Assignments are validated, but
@@ -428,7 +233,7 @@ class JobSpec(_Spec):
     """Archiving timeout in seconds; > 0 waits for files to reach tape. Server default -1."""
     target_qos: str | None = None
     """Target QoS class: makes a QoS (CDMI) transition job."""
-    job_metadata: _Metadata | None = None
+    job_metadata: Metadata | None = None
     """Job metadata: a JSON object, or a string stored as ``{"label": "<string>"}``."""
     retry: int | None = None
     """Retries per file: < 0 none, 0 the server's configured value. Server default 0."""
@@ -436,7 +241,7 @@ class JobSpec(_Spec):
     """Seconds between retries. Server default 0."""
     priority: Annotated[int, Field(ge=1, le=5)] | None = None
     """Priority from 1 (lowest) to 5 (highest). Server default 3."""
-    max_time_in_queue: _Duration = None
+    max_time_in_queue: Duration = None
     """How long the job may wait before it expires: int hours, a timedelta or ``"<n>s|m|h|d"``; sent as
     ``"<seconds>s"`` (a bare integer would mean hours)."""
     timeout: Annotated[int, Field(ge=0)] | None = None
