@@ -1,0 +1,31 @@
+"""(e) Building and serializing a job of 100,000 transfers."""
+
+from __future__ import annotations
+
+from benchmarks._harness import Measurement, Report, Target, median_seconds
+from fts3sdk import JobSpec, Transfer
+
+TRANSFERS = 100_000
+
+
+def build_and_serialize(count: int = TRANSFERS) -> bytes:
+    """Build a job spec of ``count`` validated transfers and encode its submission body."""
+    transfers = [
+        Transfer(
+            sources=[f"gsiftp://source.example.org/data/{n:06d}"],
+            destinations=[f"davs://dest.example.org/data/{n:06d}"],
+            checksum="adler32:1a2b3c4d",
+            filesize=1 << 20,
+            metadata={"n": n},
+        )
+        for n in range(count)
+    ]
+    return JobSpec(transfers=transfers, priority=3, verify_checksum="both", retry=2).to_json()
+
+
+def run(report: Report, *, quick: bool) -> None:
+    """Measure (e): the absolute time, against the 2 s target."""
+    runs = 3 if quick else 5
+    seconds = median_seconds(build_and_serialize, runs)
+    report.measurements.append(Measurement("100k-transfer job", "build + to_json", seconds, runs, unit_count=TRANSFERS))
+    report.targets.append(Target("(e) 100k-transfer job, seconds (absolute)", seconds, 2.0, at_most=True))
