@@ -1,0 +1,226 @@
+"""``status``, ``list`` and ``cancel``, and the report printed when watched jobs end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+
+from fts3sdk import Client, Job, JobState
+from fts3sdk.cli._exit import ExitCode
+from fts3sdk.cli._options import CONNECTION, Connection, fail, with_options
+from fts3sdk.cli._output import (
+    console,
+    file_table,
+    job_summary,
+    jobs_table,
+    print_json,
+    print_pairs,
+    size,
+)
+from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
+
+__all__ = ["cancel", "list_jobs", "report", "status", "watch"]
+
+_LIST_DEFAULT_LIMIT = 100
+
+JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False)]
+Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+MaxWait = Annotated[
+    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+]
+
+
+def _transfer_line(job: Job) -> str | None:
+    files = job.files or []
+    done = [item for item in files if item.file_state == "FINISHED"]
+    if not done:
+        return None
+    moved = sum(item.filesize or item.user_filesize or 0 for item in done)
+    rates = [item.throughput for item in done if item.throughput]
+    rate = f", mean throughput {sum(rates) / len(rates):.1f} MiB/s" if rates else ""
+    return f"{len(done)}/{len(files)} transfers finished, {size(moved)} moved{rate}"
+
+
+def show_job(job: Job) -> None:
+    """Print one job for people: its summary, then its transfers when it came with them."""
+    out = console()
+    pairs = job_summary(job)
+    if job.files:
+        pairs += [("Files", counts_text(file_counts(job))), ("Transfers", _transfer_line(job))]
+    print_pairs(pairs)
+    if job.files:
+        out.print()
+        out.print(file_table(job.files))
+
+
+def report(jobs: Sequence[Job], conn: Connection) -> ExitCode:
+    """Print jobs that are over (JSON or for people); `ExitCode.JOB_FAILED` unless every one FINISHED."""
+    if conn.json:
+        print_json(jobs[0] if len(jobs) == 1 else list(jobs))
+    else:
+        for number, job in enumerate(jobs):
+            if number:
+                console().print()
+            show_job(job)
+    finished = all(job.job_state == JobState.FINISHED for job in jobs)
+    return ExitCode.OK if finished else ExitCode.JOB_FAILED
+
+
+def watch(client: Client, job_ids: Sequence[str], conn: Connection, interval: float, max_wait: float | None) -> None:
+    """Show the jobs' progress until they end, report them, and exit 7 if one did not fully succeed."""
+    display = display_for(console(stderr=conn.json))
+    jobs = poll_until_over(client, job_ids, display, interval=interval, max_wait=max_wait)
+    code = report(jobs, conn)
+    if code is not ExitCode.OK:
+        states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != JobState.FINISHED)
+        raise fail(code, f"not every job finished: {states}")
+
+
+@with_options(CONNECTION)
+def status(
+    job_ids: JobIds,
+    files: Annotated[bool, typer.Option("--files", "-F", help="Include the transfers of each job.")] = False,
+    watch_: Annotated[
+        bool, typer.Option("--watch", "-w", help="Show live progress until the jobs end; exit 7 if one fails.")
+    ] = False,
+    interval: Interval = 2.0,
+    max_wait: MaxWait = None,
+    *,
+    conn: Connection,
+) -> None:
+    """Show one or more jobs; with --watch, follow them until they end."""
+    with conn.client() as client:
+        if watch_:
+            watch(client, job_ids, conn, interval, max_wait)
+            return
+        if len(job_ids) == 1:
+            report_found([client.jobs.get(job_ids[0], files=files)], conn)
+            return
+        batch = client.jobs.get_many(job_ids, files=files)
+        report_found([batch.results[i] for i in job_ids if i in batch.results], conn)
+        for job_id, error in batch.errors.items():
+            typer.echo(f"error: {job_id}: {error.describe()}", err=True)
+        batch.raise_for_errors()
+
+
+def report_found(jobs: Sequence[Job], conn: Connection) -> None:
+    """Print jobs as they are now: JSON (one object for one job), a summary, or a table of several."""
+    if conn.json:
+        print_json(jobs[0] if len(jobs) == 1 else list(jobs))
+    elif len(jobs) == 1 or any(job.files for job in jobs):
+        for number, job in enumerate(jobs):
+            if number:
+                console().print()
+            show_job(job)
+    elif jobs:
+        console().print(jobs_table(jobs))
+
+
+def _states(values: Sequence[str]) -> list[str]:
+    states = [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+    unknown = [state for state in states if not JobState(state).is_known]
+    if unknown:
+        known = ", ".join(member.value for member in JobState)
+        raise ValueError(f"unknown job state(s) {', '.join(unknown)}; known: {known}")
+    return states
+
+
+@with_options(CONNECTION)
+def list_jobs(
+    vo: Annotated[str | None, typer.Option("--vo", help="Only jobs of this VO.")] = None,
+    state: Annotated[
+        list[str] | None, typer.Option("--state", help="Only jobs in these states (repeat, or comma-separated).")
+    ] = None,
+    source_se: Annotated[str | None, typer.Option("--source-se", help="Only jobs from this storage.")] = None,
+    dest_se: Annotated[str | None, typer.Option("--dest-se", help="Only jobs to this storage.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, max=500, help="At most this many, newest first.")
+    ] = None,
+    time_window: Annotated[
+        float | None, typer.Option("--time-window", min=0, help="Only jobs finished in the last HOURS (with --state).")
+    ] = None,
+    *,
+    conn: Connection,
+) -> None:
+    """List jobs: unfinished ones by default; with --state, the newest jobs in those states.
+
+    The server shows finished jobs only when states come with a limit or a time window, so --state alone
+    implies --limit 100.
+    """
+    states = _states(state or [])
+    if states and limit is None and time_window is None:
+        limit = _LIST_DEFAULT_LIMIT
+    with conn.client() as client:
+        jobs = client.jobs.list(
+            vo=vo,
+            state_in=states or None,
+            source_se=source_se,
+            dest_se=dest_se,
+            limit=limit,
+            time_window=time_window,
+        )
+    if conn.json:
+        print_json(jobs)
+    elif jobs:
+        console().print(jobs_table(jobs))
+    else:
+        typer.echo("no jobs", err=True)
+
+
+def _file_ids(values: Sequence[str]) -> list[int]:
+    try:
+        return [int(part) for value in values for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(f"--files takes file ids (integers), got {' '.join(values)!r}") from None
+
+
+def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> None:
+    if len(job_ids) == 1:
+        jobs = [client.jobs.cancel(job_ids[0])]
+        errors: dict[str, Any] = {}
+    else:
+        batch = client.jobs.cancel(list(job_ids))
+        jobs, errors = list(batch.results.values()), batch.errors
+    if conn.json:
+        print_json(jobs[0] if len(job_ids) == 1 else jobs)
+    for job in jobs if not conn.json else []:
+        note = " (already over: unchanged)" if job.http_status_code == 304 else ""
+        typer.echo(f"{job.job_id} {job.job_state}{note}")
+    for job_id, error in errors.items():
+        typer.echo(f"error: {job_id}: {error.describe()}", err=True)
+    for error in errors.values():
+        raise error
+
+
+@with_options(CONNECTION)
+def cancel(
+    job_ids: Annotated[list[str] | None, typer.Argument(help="Job id(s) to cancel.", show_default=False)] = None,
+    files: Annotated[
+        list[str] | None, typer.Option("--files", help="Cancel only these file ids of the one job (comma-separated).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Cancel every job (of --vo); needs root.")] = False,
+    vo: Annotated[str | None, typer.Option("--vo", help="With --all: only this VO's jobs.")] = None,
+    *,
+    conn: Connection,
+) -> None:
+    """Cancel jobs, some transfers of one job (--files), or every job (--all)."""
+    ids = job_ids or []
+    if all_ == bool(ids) or (files and len(ids) != 1) or (vo and not all_):
+        raise ValueError("give job id(s), one job id with --files, or --all [--vo VO]")
+    with conn.client() as client:
+        if all_:
+            result = client.jobs.cancel_all(vo)
+            if conn.json:
+                print_json(result)
+            else:
+                typer.echo(f"canceled {result.affected_jobs} job(s), {result.affected_files} transfer(s)")
+        elif files:
+            outcome = client.jobs.cancel_files(ids[0], _file_ids(files))
+            if conn.json:
+                print_json(outcome)
+            else:
+                print_pairs((str(file_id), state) for file_id, state in outcome.items())
+        else:
+            _cancel_jobs(client, ids, conn)

@@ -1,0 +1,219 @@
+"""``whoami``, ``server-info``, ``delegate``, ``proxy-init``, ``ban``, ``unban`` and the hidden ``schemas``."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from fts3sdk.cli._exit import ExitCode
+from fts3sdk.cli._options import CONNECTION, OUTPUT, Connection, fail, with_options
+from fts3sdk.cli._output import print_json, print_pairs, when
+
+__all__ = ["ban", "delegate", "proxy_init", "schemas", "server_info", "unban", "whoami"]
+
+
+def _expiry(moment: datetime) -> str:
+    left = moment - datetime.now(timezone.utc)
+    hours, rest = divmod(max(int(left.total_seconds()), 0), 3600)
+    return f"{when(moment)} UTC (in {hours}h{rest // 60:02d}m)"
+
+
+@with_options(CONNECTION)
+def whoami(*, conn: Connection) -> None:
+    """Show who the server thinks you are: DN, VOs, delegation id, access levels."""
+    with conn.client() as client:
+        who = client.whoami()
+    if conn.json:
+        print_json(who)
+        return
+    levels = [f"{name}={level or 'own'}" for name, level in sorted(who.level.items())]
+    print_pairs(
+        [
+            ("DN", who.user_dn),
+            ("VOs", who.vos),
+            ("Roles", who.roles),
+            ("Delegation id", who.delegation_id),
+            ("Authenticated by", who.method),
+            ("Access", levels),
+            ("Root", "yes" if who.is_root else None),
+        ]
+    )
+
+
+@with_options(CONNECTION)
+def server_info(*, conn: Connection) -> None:
+    """Show the endpoint's versions (REST API, delegation, schema, core)."""
+    with conn.client() as client:
+        info = client.endpoint_info()
+        endpoint = client.endpoint
+    if conn.json:
+        print_json(info)
+        return
+    print_pairs(
+        [
+            ("Endpoint", endpoint),
+            ("REST API", info.api),
+            ("Delegation", info.delegation),
+            ("Schema", info.schema_version),
+            ("Core", [str(version) for version in info.core_versions]),
+        ]
+    )
+
+
+@with_options(CONNECTION)
+def delegate(
+    lifetime: Annotated[float, typer.Option("--hours", "-H", min=0.1, help="Lifetime of the delegated proxy.")] = 12,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Delegate even if the stored proxy is fresh.")] = False,
+    renew: Annotated[
+        float, typer.Option("--renew-if-less-than", min=0, help="Hours left under which the proxy is renewed.")
+    ] = 2,
+    *,
+    conn: Connection,
+) -> None:
+    """Delegate a proxy of your X.509 credential to the server (request, sign, upload)."""
+    with conn.client() as client:
+        if client.uses_token:
+            raise ValueError("token clients do not delegate: the server uses the token itself")
+        delegation_id = client.delegation.delegate(
+            lifetime=timedelta(hours=lifetime), force=force, renew_if_less_than=timedelta(hours=renew)
+        )
+        info = client.delegation.info(delegation_id)
+    expires = info.termination_time if info is not None else None
+    if conn.json:
+        print_json({"delegation_id": delegation_id, "termination_time": expires})
+    else:
+        print_pairs([("Delegation id", delegation_id), ("Expires", _expiry(expires) if expires else "unknown")])
+
+
+def _default_proxy_path() -> Path:
+    return Path(os.environ.get("X509_USER_PROXY") or f"/tmp/x509up_u{os.geteuid()}")  # noqa: S108 - grid convention
+
+
+def _user_credential(cert: Path | None, key: Path | None) -> tuple[Path, Path]:
+    globus = Path.home() / ".globus"
+    chosen_cert = cert or Path(os.environ.get("X509_USER_CERT") or globus / "usercert.pem")
+    chosen_key = key or (Path(os.environ["X509_USER_KEY"]) if os.environ.get("X509_USER_KEY") else None)
+    return chosen_cert, chosen_key or (globus / "userkey.pem" if cert is None else chosen_cert)
+
+
+@with_options(OUTPUT)
+def proxy_init(
+    cert: Annotated[
+        Path | None, typer.Option("--cert", help="User certificate (default: X509_USER_CERT, ~/.globus/usercert.pem).")
+    ] = None,
+    key: Annotated[
+        Path | None, typer.Option("--key", help="User key (default: X509_USER_KEY, ~/.globus/userkey.pem).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Proxy file (default: X509_USER_PROXY, /tmp/x509up_u<uid>).")
+    ] = None,
+    hours: Annotated[float, typer.Option("--hours", "-H", min=0.1, help="Lifetime of the proxy.")] = 12,
+    key_type: Annotated[Literal["rsa", "ec"], typer.Option("--key-type", help="Key of the new proxy.")] = "rsa",
+    bits: Annotated[int, typer.Option("--bits", min=2048, help="RSA key size.")] = 2048,
+    legacy: Annotated[bool, typer.Option("--legacy", help="A legacy Globus proxy instead of RFC 3820.")] = False,
+    *,
+    conn: Connection,
+) -> None:
+    """Create a local proxy of your certificate (like grid-proxy-init, without VOMS)."""
+    from fts3sdk.credentials import load_credential
+    from fts3sdk.proxy import create_proxy
+
+    cert_path, key_path = _user_credential(cert, key)
+    credential = load_credential(cert_path, key_path, passphrase=conn.passphrase)
+    path = create_proxy(
+        credential,
+        out or _default_proxy_path(),
+        lifetime=timedelta(hours=hours),
+        key_type=key_type,
+        bits=bits,
+        legacy=legacy,
+    )
+    proxy = load_credential(path)
+    if conn.json:
+        print_json(
+            {"path": str(path), "subject": proxy.subject_dn, "identity": proxy.user_dn, "not_after": proxy.not_after}
+        )
+    else:
+        print_pairs([("Proxy", path), ("Identity", proxy.user_dn), ("Expires", _expiry(proxy.not_after))])
+
+
+def _target(storage: str | None, user: str | None) -> tuple[str, str]:
+    if (storage is None) == (user is None):
+        raise ValueError("give exactly one of --storage SE or --user DN")
+    return ("storage", storage) if storage is not None else ("user", user or "")
+
+
+Storage = Annotated[str | None, typer.Option("--storage", "--se", help="Storage element, e.g. gsiftp://host.")]
+User = Annotated[str | None, typer.Option("--user", "--dn", help="User DN.")]
+
+
+@with_options(CONNECTION)
+def ban(
+    storage: Storage = None,
+    user: User = None,
+    status: Annotated[
+        Literal["cancel", "wait"], typer.Option("--status", help="Storage: cancel queued transfers, or hold them.")
+    ] = "cancel",
+    allow_submit: Annotated[
+        bool, typer.Option("--allow-submit", help="Storage with --status wait: accept new jobs on hold.")
+    ] = False,
+    message: Annotated[str | None, typer.Option("--message", help="Why (stored with the ban).")] = None,
+    *,
+    conn: Connection,
+) -> None:
+    """Ban a storage element or a user (needs the config access level); prints the affected job ids."""
+    kind, target = _target(storage, user)
+    with conn.client() as client:
+        if kind == "storage":
+            affected = client.storage.ban(target, status=status, allow_submit=allow_submit, message=message)
+        elif status != "cancel" or allow_submit:
+            raise ValueError("--status and --allow-submit apply to storage bans only")
+        else:
+            affected = client.users.ban(target, message=message)
+    if conn.json:
+        print_json({"banned": target, "kind": kind, "affected_jobs": affected})
+    else:
+        typer.echo(f"banned {kind} {target}; {len(affected)} job(s) affected", err=True)
+        for job_id in affected:
+            typer.echo(job_id)
+
+
+@with_options(CONNECTION)
+def unban(storage: Storage = None, user: User = None, *, conn: Connection) -> None:
+    """Lift a storage or user ban; held transfers of a storage are queued again."""
+    kind, target = _target(storage, user)
+    with conn.client() as client:
+        if kind == "storage":
+            client.storage.unban(target)
+        else:
+            client.users.unban(target)
+    if conn.json:
+        print_json({"unbanned": target, "kind": kind})
+    else:
+        typer.echo(f"unbanned {kind} {target}")
+
+
+def schemas(
+    write: Annotated[bool, typer.Option("--write", help="Rewrite schemas/ from the models.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if schemas/ is stale.")] = False,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Schema directory (default: schemas/).")] = None,
+) -> None:
+    """Write or check the JSON Schemas of the public models (for maintainers)."""
+    from fts3sdk import _schemas
+
+    target = directory or _schemas.SCHEMA_DIR
+    if write == check:
+        raise fail(ExitCode.USAGE, "give --write or --check")
+    if write:
+        _schemas.write(target)
+        typer.echo(f"wrote {target}")
+        return
+    problems = _schemas.stale(target)
+    for name in problems:
+        typer.echo(f"stale: {name}", err=True)
+    if problems:
+        raise typer.Exit(int(ExitCode.ERROR))

@@ -1,0 +1,260 @@
+"""Options shared by commands, added to each command's signature, and the error handling every command gets.
+
+Typer reads a command's options from its signature. `with_options` appends a table of options to that
+signature and hands their values to the command as one object, so the connection options (``--endpoint``,
+``--cert``...) are written once yet accepted after any command: ``fts3sdk status ID --json -s URL``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import getpass
+import inspect
+import logging
+import sys
+import traceback
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import httpx
+import typer
+
+from fts3sdk import Client, InsecureRequestWarning
+from fts3sdk._version import __version__
+from fts3sdk.cli._errors import classify
+from fts3sdk.cli._exit import ExitCode
+from fts3sdk.credentials import CredentialError
+
+__all__ = ["CONNECTION", "OUTPUT", "Connection", "Runtime", "Table", "fail", "inject", "plain_mapping", "with_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Table = Sequence[tuple[str, Any, Any]]
+"""Options to inject: (parameter name, annotation with a ``typer.Option``, default)."""
+
+_CONTEXT = "fts3sdk_context"
+_PANEL = "Connection"
+_OUTPUT_PANEL = "Output"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the command line takes from its caller instead of options (``main(argv, transport=...)``)."""
+
+    transport: httpx.BaseTransport | None = None
+    """Replaces the network for every client the commands create (tests pass a FakeFTS)."""
+    passphrases: dict[str, str | bytes] = field(default_factory=dict, repr=False)
+    """Passphrases typed at the prompt, kept so one run asks once."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the server is, who we are, and how to print: the options every server command accepts."""
+
+    endpoint: str | None = None
+    cert: Path | None = None
+    key: Path | None = None
+    capath: Path | None = None
+    token: str | None = field(default=None, repr=False)
+    insecure: bool = False
+    json: bool = False
+    debug: bool = False
+    runtime: Runtime = field(default_factory=Runtime)
+
+    def client(self) -> Client:
+        """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
+        if not self.endpoint:
+            raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
+            try:
+                return Client(
+                    self.endpoint,
+                    cert=self.cert,
+                    key=self.key,
+                    passphrase=self.passphrase,
+                    token=self.token or None,
+                    verify=not self.insecure,
+                    ca_path=self.capath,
+                    user_agent=f"fts3sdk-cli/{__version__}",
+                    transport=self.runtime.transport,
+                )
+            except OSError as exc:
+                raise CredentialError(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+
+    def passphrase(self) -> str | bytes:
+        """The private key passphrase, asked once on the terminal (only called for an encrypted key)."""
+        cache = self.runtime.passphrases
+        if "key" not in cache:
+            if not sys.stdin.isatty():
+                raise CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+            cache["key"] = getpass.getpass("Private key passphrase: ")
+        return cache["key"]
+
+
+def _os_error(exc: OSError) -> str:
+    return f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+
+
+def _option(*names: str, help: str, panel: str = _PANEL, **extra: Any) -> Any:
+    return typer.Option(*names, help=help, rich_help_panel=panel, **extra)
+
+
+CONNECTION: Table = (
+    (
+        "endpoint",
+        Annotated[
+            str | None,
+            _option("--endpoint", "-s", help="FTS REST endpoint, e.g. https://fts:8446.", envvar="FTS3_ENDPOINT"),
+        ],
+        None,
+    ),
+    (
+        "cert",
+        Annotated[
+            Path | None,
+            _option(
+                "--cert",
+                help="Certificate or proxy file. Default: X509_USER_PROXY, /tmp/x509up_u<uid>, X509_USER_CERT.",
+            ),
+        ],
+        None,
+    ),
+    ("key", Annotated[Path | None, _option("--key", help="Private key file (default: the --cert file).")], None),
+    (
+        "capath",
+        Annotated[
+            Path | None,
+            _option(
+                "--capath", help="CA directory or bundle. Default: X509_CERT_DIR, /etc/grid-security/certificates."
+            ),
+        ],
+        None,
+    ),
+    (
+        "token",
+        Annotated[str | None, _option("--token", help="OAuth2 bearer token instead of X.509.", envvar="FTS3_TOKEN")],
+        None,
+    ),
+    ("insecure", Annotated[bool, _option("--insecure", help="Do not verify the server's certificate.")], False),
+    ("json", Annotated[bool, _option("--json", "-j", help="Print JSON for scripts.", panel=_OUTPUT_PANEL)], False),
+    (
+        "debug",
+        Annotated[bool, _option("--debug", help="Log HTTP exchanges; show tracebacks.", panel=_OUTPUT_PANEL)],
+        False,
+    ),
+)
+"""The options of every command that talks to a server."""
+
+OUTPUT: Table = CONNECTION[-2:]
+"""``--json`` and ``--debug`` alone, for commands that need no server."""
+
+
+def _extend(command: Callable[..., Any], drop: str, table: Table) -> inspect.Signature:
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != drop]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, annotation, default in table
+    ]
+    return signature.replace(parameters=[*own, *added])
+
+
+def _install(wrapper: Callable[..., Any], signature: inspect.Signature) -> None:
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+
+
+def inject(table: Table, into: str) -> Callable[[F], F]:
+    """Add ``table``'s options to a command, which receives their values as one dict argument ``into``."""
+
+    def decorate(command: F) -> F:
+        signature = _extend(command, into, table)
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name, _, _ in table}
+            return command(*args, **{into: values}, **kwargs)
+
+        _install(wrapper, signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def with_options(table: Table) -> Callable[[F], F]:
+    """Add ``table``'s options to a command; it receives them as ``conn`` (a `Connection`) and gets error handling.
+
+    Failures the user can act on print one line and exit with their `ExitCode`; ``--debug`` adds the
+    traceback and DEBUG logging of the ``fts3sdk`` logger.
+    """
+
+    def decorate(command: F) -> F:
+        signature = _extend(command, "conn", (*table, (_CONTEXT, typer.Context, inspect.Parameter.empty)))
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            ctx: typer.Context = kwargs.pop(_CONTEXT)
+            values = {name: kwargs.pop(name) for name, _, _ in table}
+            runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+            conn = Connection(runtime=runtime, **values)
+            with _logging(conn.debug), _errors(conn.debug):
+                return command(*args, conn=conn, **kwargs)
+
+        _install(wrapper, signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def fail(code: ExitCode, message: str) -> typer.Exit:
+    """Print ``error: message`` on stderr; give the exception that exits with ``code`` (raise it)."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(int(code))
+
+
+@contextlib.contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except KeyboardInterrupt:
+        raise fail(ExitCode.INTERRUPTED, "interrupted (jobs already submitted go on)") from None
+    except Exception as exc:
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        known = classify(exc)
+        if known is None:
+            hint = "" if debug else " (run with --debug for the traceback)"
+            raise fail(ExitCode.ERROR, f"unexpected {type(exc).__name__}: {exc}{hint}") from None
+        raise fail(*known) from None
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+@contextlib.contextmanager
+def _logging(debug: bool) -> Iterator[None]:
+    """Show the SDK's warnings (and with ``debug`` its DEBUG log) on stderr for the time of one command."""
+    logger = logging.getLogger("fts3sdk")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine())
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the entries left unset (``None`` or ``False``): only what the user gave."""
+    return {name: value for name, value in values.items() if value is not None and value is not False}
