@@ -218,6 +218,13 @@ def test_a_wrong_passphrase_is_the_official_error(
         run(make, ucert=str(locked.cert_path), ukey=str(locked.key_path))
 
 
+def test_verify_false_warns_once() -> None:
+    from fts3sdk import InsecureRequestWarning
+
+    with pytest.warns(InsecureRequestWarning), pytest.raises(errors.ConnectionFailed, match=r"127\.0\.0\.1:9"):
+        fts3.Context("https://127.0.0.1:9", no_creds=True, verify=False, connectTimeout=2)
+
+
 def test_request_class_is_refused_with_the_way_out(make: MakeContext) -> None:
     with pytest.raises(NotImplementedError, match="transport="):
         fts3.Context(ENDPOINT, no_creds=True, request_class=object)
@@ -379,6 +386,15 @@ def test_get_jobs_statuses_partial_answer_is_client_error(make: MakeContext) -> 
         fts3.get_jobs_statuses(context, JOB_ID)  # type: ignore[arg-type]
 
 
+def test_bad_job_ids_are_refused_locally(make: MakeContext) -> None:
+    context, handler = run(make)
+    with pytest.raises(errors.ClientError, match=exactly("Client error: Bad request: give at least one job id")):
+        fts3.get_jobs_statuses(context, [])
+    with pytest.raises(errors.ClientError, match="not a job id"):
+        fts3.get_job_status(context, "a/b")
+    handler.done()
+
+
 def test_207_with_messages_joins_them(make: MakeContext) -> None:
     entries = [{"job_id": i, "http_status": "404 Not Found", "http_message": f"No job {i}"} for i in ("a", "b")]
     context, _ = run(make, answer("GET", "/jobs/a,b", entries, status=207))
@@ -416,6 +432,16 @@ def test_delegate_skips_a_fresh_delegation_unless_forced(make: MakeContext, alic
         make, alice, "delegate_whoami", delegation_valid_for(5), "delegation_request", "delegation_credential_put"
     )
     assert fts3.delegate(context, lifetime=timedelta(hours=1), force=True) == DLG_ID
+    handler.done()
+
+
+def test_delegate_reads_a_postgresql_termination_time(make: MakeContext, alice: IssuedCertificate) -> None:
+    fresh = delegation_valid_for(5)
+    with_zone = dataclasses.replace(
+        fresh, body={**fresh.body, "termination_time": fresh.body["termination_time"] + "+0000"}
+    )
+    context, handler = x509_context(make, alice, "delegate_whoami", with_zone)
+    assert fts3.delegate(context) == DLG_ID  # the official crashed on the suffix
     handler.done()
 
 
