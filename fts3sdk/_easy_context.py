@@ -76,19 +76,26 @@ class Context:
         self.access_method: str | None = None
         self.user_agent = DEFAULT_USER_AGENT if user_agent is None else user_agent
         self.endpoint = endpoint[:-1] if endpoint.endswith("/") else endpoint
-        self.fts_access_token = None if no_creds else fts_access_token
+        self._set_credentials(ucert, ukey, None if no_creds else fts_access_token, no_creds)
+        self.client = self._connect(verify, capath, httpx.Timeout(timeout, connect=connectTimeout), transport, retries)
+        """The typed client every call goes through (one connection pool)."""
+        try:
+            self.endpoint_info = self._validate_endpoint()
+        except BaseException:
+            self.client.close()
+            raise
+
+    def _set_credentials(self, ucert: str | None, ukey: str | None, token: str | None, no_creds: bool) -> None:
+        self.fts_access_token = token
         self.ucert: str | None = None
         self.ukey: str | None = None
         self.x509: x509.Certificate | None = None
         self.x509_list: list[x509.Certificate] = []
-        if self.fts_access_token:
+        if token:
             self.access_method = "oauth2"
         elif not no_creds:
             self._set_x509(ucert, ukey)
             self.access_method = "X509"
-        self.client = self._connect(verify, capath, httpx.Timeout(timeout, connect=connectTimeout), transport, retries)
-        """The typed client every call goes through (one connection pool)."""
-        self.endpoint_info = self._validate_endpoint()
 
     def _read_passwd(self) -> bytes:
         if self.passwd is None:
