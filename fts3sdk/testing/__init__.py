@@ -1,1 +1,60 @@
-"""Test helpers shipped with fts3sdk: an FTS-compatible server and a throwaway PKI."""
+"""Test helpers shipped with fts3sdk: an FTS-compatible server and a throwaway PKI.
+
+`FakeFTS` answers the REST API as fts-rest-flask 3.13.4 does (checked against recordings of the real server),
+either in-process through ``fake.transport()`` or over TLS with ``fake.serve_https(pki=...)``. The pytest
+plugin (`fts3sdk.testing.plugin`, loaded automatically) provides the ``fts_fake``, ``fts_server``,
+``fts_pki`` and ``fts_client`` fixtures. Names are loaded on first use: importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fts3sdk.testing._clock import FakeClock
+    from fts3sdk.testing._fake import FakeFTS, FakeRequestError
+    from fts3sdk.testing._https import HTTPSServer
+    from fts3sdk.testing._identity import Identity, Token
+    from fts3sdk.testing._store import KeyPool
+    from fts3sdk.testing._transport import FakeTransport
+    from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
+
+_WHERE: dict[str, str] = {
+    "FakeClock": "fts3sdk.testing._clock",
+    "FakeFTS": "fts3sdk.testing._fake",
+    "FakeRequestError": "fts3sdk.testing._fake",
+    "FakeTransport": "fts3sdk.testing._transport",
+    "HTTPSServer": "fts3sdk.testing._https",
+    "Identity": "fts3sdk.testing._identity",
+    "IssuedCertificate": "fts3sdk.testing.pki",
+    "KeyPool": "fts3sdk.testing._store",
+    "ThrowawayPKI": "fts3sdk.testing.pki",
+    "Token": "fts3sdk.testing._identity",
+}
+
+__all__ = [
+    "FakeClock",
+    "FakeFTS",
+    "FakeRequestError",
+    "FakeTransport",
+    "HTTPSServer",
+    "Identity",
+    "IssuedCertificate",
+    "KeyPool",
+    "ThrowawayPKI",
+    "Token",
+]
+
+# Defined for the interpreter only, so type checkers still report a misspelt name.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        if name in _WHERE:
+            value = getattr(importlib.import_module(_WHERE[name]), name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module 'fts3sdk.testing' has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted(__all__)

@@ -1,0 +1,319 @@
+"""`FakeFTS`: the public face of the fake server (configuration, transports, HTTPS, lifecycle controls)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from fts3sdk.testing import _lifecycle
+from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._identity import (
+    DEFAULT_HOST_DN,
+    DEFAULT_ROLES,
+    AuthConfig,
+    Identity,
+    Token,
+    certificate_caller,
+    token_caller,
+)
+from fts3sdk.testing._routes import handle
+from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State
+from fts3sdk.testing._transport import FakeTransport
+from fts3sdk.testing._wire import WireRequest, WireResponse
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from fts3sdk.models import ArchivedJob, File, Job
+    from fts3sdk.models.submit import JobSpec
+    from fts3sdk.testing._https import HTTPSServer
+    from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
+
+__all__ = ["FakeFTS"]
+
+DEFAULT_FIRST_FILE_ID = 8_800_000_001
+DEFAULT_REASON = "TRANSFER [5] fts3sdk.testing: scripted failure"
+
+
+class FakeFTS:
+    """An in-memory FTS3 REST server (fts-rest-flask 3.13.4) for tests, usable in-process or over HTTPS.
+
+    ``transport()`` gives an httpx transport for `fts3sdk.Client`/`AsyncClient` (no sockets); ``serve_https``
+    runs a real TLS server on 127.0.0.1. Jobs only move when the test says so (`start`, `finish`, `fail`,
+    `step`, `run`), or by themselves with ``auto_progress`` (then the clock follows real time unless one is
+    given). ``pki`` (or ``trusted_cas``) are the CAs delegated proxies must lead to under
+    ``strict_delegation``. ``seed`` makes job ids and hashes reproducible.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: FakeClock | None = None,
+        auto_progress: timedelta | float | None = None,
+        auto_batch: int = 2,
+        default_identity: Identity | None = None,
+        host_dn: str = DEFAULT_HOST_DN,
+        pki: ThrowawayPKI | None = None,
+        trusted_cas: Sequence[x509.Certificate] = (),
+        strict_delegation: bool = True,
+        roles: Mapping[str, Mapping[str, str]] | None = None,
+        gridmap: Mapping[str, str] | None = None,
+        authorized_vos: Iterable[str] = ("*",),
+        submit_host: str = "localhost",
+        seed: int | None = None,
+        first_file_id: int = DEFAULT_FIRST_FILE_ID,
+        key_pool: KeyPool | None = None,
+    ) -> None:
+        step = timedelta(seconds=auto_progress) if isinstance(auto_progress, int | float) else auto_progress
+        auth = AuthConfig(host_dn, dict(roles if roles is not None else DEFAULT_ROLES), {}, dict(gridmap or {}))
+        cas = [*trusted_cas, *([pki.ca_cert] if pki is not None else [])]
+        settings = Settings(
+            auth=auth, submit_host=submit_host, strict_delegation=strict_delegation, trusted_cas=cas,
+            authorized_vos=frozenset(authorized_vos), auto_progress=step, auto_batch=auto_batch,
+        )  # fmt: skip
+        chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
+        self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())
+        self.default_identity = default_identity or Identity.certificate()
+        """Who transports created without an identity speak for."""
+        self.pki = pki
+        """The PKI given at construction, if any (``serve_https`` uses it by default)."""
+
+    # --- wiring ----------------------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> FakeClock:
+        """The server's clock: `FakeClock.advance` moves it (manual clocks only move that way)."""
+        return self._state.clock
+
+    @property
+    def host_dn(self) -> str:
+        """The DN of the server's host certificate: a client presenting it is root."""
+        return self._state.settings.auth.host_dn
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        """Answer one request (what transports and the HTTPS server call)."""
+        return handle(self._state, request)
+
+    def transport(self, identity: Identity | None = None) -> FakeTransport:
+        """An httpx transport answering as this server to ``identity`` (default: `default_identity`)."""
+        return FakeTransport(self.handle, identity or self.default_identity)
+
+    def serve_https(
+        self,
+        pki: ThrowawayPKI | None = None,
+        *,
+        host_cert: IssuedCertificate | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        workers: int = 8,
+    ) -> HTTPSServer:
+        """Start a TLS server on ``host`` (an ephemeral port by default); use it as a context manager.
+
+        The host certificate is ``host_cert`` or a new ``localhost`` one from ``pki``; its DN becomes the root
+        DN. Client certificates and RFC 3820 proxies issued by ``pki`` are accepted, none is required.
+        """
+        from fts3sdk.testing._https import HTTPSServer
+
+        chosen = pki or self.pki
+        if chosen is None:
+            raise ValueError("serve_https needs a ThrowawayPKI (pki=...) for its certificates")
+        certificate = host_cert or chosen.issue_host("localhost")
+        settings = self._state.settings
+        with self._state.lock:
+            settings.auth = dataclasses.replace(settings.auth, host_dn=certificate.dn)
+            if chosen.ca_cert not in settings.trusted_cas:
+                settings.trusted_cas = [*settings.trusted_cas, chosen.ca_cert]
+        return HTTPSServer(self.handle, chosen, certificate, host=host, port=port, workers=workers)
+
+    # --- identities and credentials --------------------------------------------------------------------------
+
+    def root_identity(self) -> Identity:
+        """An identity with the host DN: the server treats it as root."""
+        return Identity.certificate(self.host_dn)
+
+    def add_token(
+        self,
+        token: str,
+        *,
+        sub: str,
+        iss: str = "https://localhost:8450/",
+        groups: Sequence[str] = (),
+        scope: str | None = "openid offline_access",
+        wlcg_ver: str | None = "1.0",
+        expired: bool = False,
+    ) -> Token:
+        """Accept ``Authorization: Bearer <token>`` for the user ``sub`` (an expired token makes it anonymous)."""
+        registered = Token(token, sub, iss, tuple(groups), scope, wlcg_ver, expired)
+        with self._state.lock:
+            self._state.tokens[token] = registered
+        return registered
+
+    def grant(self, dn: str, *operations: str) -> None:
+        """Give ``dn`` the level ``all`` for ``operations`` (the server's ``t_authz_dn`` table)."""
+        with self._state.lock:
+            auth = self._state.settings.auth
+            grants = dict(auth.grants)
+            grants[dn] = grants.get(dn, frozenset()) | frozenset(operations)
+            self._state.settings.auth = dataclasses.replace(auth, grants=grants)
+
+    def add_delegation(
+        self, identity: Identity | None = None, *, lifetime: timedelta = timedelta(hours=12), voms_attrs: str = ""
+    ) -> str:
+        """Store a delegated credential for ``identity`` without the delegation protocol; gives its id."""
+        caller = certificate_caller(identity or self.default_identity, self._state.settings.auth)
+        assert caller.delegation_id is not None
+        with self._state.lock:
+            expiry = self._state.now() + lifetime
+            self._state.credentials[(caller.delegation_id, caller.user_dn)] = CredentialRecord(expiry, voms_attrs)
+        return caller.delegation_id
+
+    # --- jobs ------------------------------------------------------------------------------------------------
+
+    def submit(self, job: JobSpec | Mapping[str, Any], *, identity: Identity | None = None) -> str:
+        """Add a job as ``identity`` would submit it, skipping the delegation check; gives its id.
+
+        Raises `FakeRequestError` when the server would refuse the body.
+        """
+        from fts3sdk.testing._jobs_write import insert_job
+        from fts3sdk.testing._wire import HTTPError
+
+        body = job if isinstance(job, Mapping) else json.loads(job.to_json())
+        who = identity or self.default_identity
+        auth = self._state.settings.auth
+        token = self._state.tokens.get(who.token or "")
+        caller = token_caller(token, auth) if token is not None else certificate_caller(who, auth)
+        with self._state.lock:
+            try:
+                return insert_job(self._state, caller, dict(body))
+            except HTTPError as exc:
+                raise FakeRequestError(exc.status, exc.message) from None
+
+    def _record(self, job_id: str) -> JobRecord:
+        record = self._state.jobs.get(job_id)
+        if record is None:
+            raise KeyError(f"no live job {job_id!r} (archived jobs are in the archive)")
+        return record
+
+    def job(self, job_id: str) -> Job:
+        """The job as stored now, with its files. Raises KeyError for an unknown (or archived) id."""
+        with self._state.lock:
+            record = self._record(job_id)
+            return record.job.model_copy(update={"files": list(record.files)})
+
+    def files(self, job_id: str) -> list[File]:
+        """The files of a job, in file-id order."""
+        with self._state.lock:
+            return list(self._record(job_id).files)
+
+    def jobs(self) -> list[Job]:
+        """Every live job, in submission order."""
+        with self._state.lock:
+            return [record.job for record in self._state.records()]
+
+    def _each_file(self, job_id: str, file_id: int | None, action: Callable[[JobRecord, int], object]) -> Job:
+        with self._state.lock:
+            record = self._record(job_id)
+            positions = range(len(record.files)) if file_id is None else [record.index_of(file_id)]
+            for position in positions:
+                if position is None:
+                    raise KeyError(f"file {file_id} is not in job {job_id}")
+                action(record, position)
+            return record.job
+
+    def start(self, job_id: str, file_id: int | None = None) -> Job:
+        """Start the job's files (or one): STAGING → STARTED, SUBMITTED → ACTIVE, TOKEN_PREP → queued."""
+        return self._each_file(job_id, file_id, lambda record, p: _lifecycle.start_file(self._state, record, p))
+
+    def finish(
+        self, job_id: str, file_id: int | None = None, *, filesize: int | None = None, duration: float | None = None
+    ) -> Job:
+        """Let the job's runnable files (or one) succeed, through any step they still had; gives the job."""
+
+        def action(record: JobRecord, position: int) -> None:
+            _lifecycle.finish_file(self._state, record, position, filesize=filesize, duration=duration)
+
+        return self._each_file(job_id, file_id, action)
+
+    def fail(
+        self, job_id: str, file_id: int | None = None, *, reason: str = DEFAULT_REASON, recoverable: bool = True
+    ) -> Job:
+        """Fail an attempt of the job's runnable files (or one): retried while the job has retries left."""
+
+        def action(record: JobRecord, position: int) -> None:
+            _lifecycle.fail_file(self._state, record, position, reason=reason, recoverable=recoverable)
+
+        return self._each_file(job_id, file_id, action)
+
+    def step(self, job_id: str | None = None) -> int:
+        """One daemon step for every file of a job (or of every job); gives how many files moved."""
+        with self._state.lock:
+            records = [self._record(job_id)] if job_id is not None else list(self._state.records())
+            return sum(_lifecycle.step_job(self._state, r, len(r.files)) for r in records)
+
+    def run(self, job_id: str, *, max_steps: int = 1000) -> Job:
+        """Drive a job to its end with the scripted outcomes (default: success); gives the final job."""
+        with self._state.lock:
+            record = self._record(job_id)
+            _lifecycle.run_job(self._state, record, max_steps)
+            return record.job
+
+    def script_outcome(
+        self,
+        match: str | Callable[[File], bool],
+        *,
+        state: Literal["FINISHED", "FAILED", "CANCELED"] = "FAILED",
+        reason: str = DEFAULT_REASON,
+        recoverable: bool = False,
+    ) -> None:
+        """Script how the transfers matching ``match`` end in `step`, `run` and automatic mode.
+
+        ``match`` is a source or destination SURL, or a predicate on the `File`. The first matching script
+        wins; a recoverable failure is retried while the job has retries left.
+        """
+        with self._state.lock:
+            self._state.outcomes.append(Outcome(match, state, reason, recoverable))
+
+    def archive(self, job_id: str) -> ArchivedJob:
+        """Move a terminal job to the archive: ``/jobs/<id>`` is then 404 and ``/archive/<id>`` answers.
+
+        Raises ValueError for a job that is not over.
+        """
+        with self._state.lock:
+            record = self._record(job_id)
+            if not record.job.job_state.is_terminal:
+                raise ValueError(f"job {job_id} is {record.job.job_state}: only terminal jobs are archived")
+            archived = _archived(record)
+            del self._state.jobs[job_id]
+            self._state.archive[job_id] = archived
+            return archived
+
+    def __repr__(self) -> str:
+        return f"<FakeFTS jobs={len(self._state.jobs)} clock={self._state.clock!r}>"
+
+
+class FakeRequestError(Exception):
+    """The fake server refused a direct call (`FakeFTS.submit`) as it would have refused the request."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        """The HTTP status the server would have answered."""
+        self.message = message
+        """The server's message."""
+
+
+def _archived(record: JobRecord) -> ArchivedJob:
+    from fts3sdk.models import ArchivedFile, ArchivedJob
+
+    fields = ArchivedFile.model_fields
+    files = []
+    for item in record.files:
+        data = item.model_dump(mode="json")
+        row = {key: value for key, value in data.items() if key in fields}
+        row["current_failures"] = None if item.recoverable is None else int(item.recoverable)
+        files.append(row)
+    job = record.job.model_dump(mode="json", exclude={"retry_delay", "os_project_id", "http_status", "http_message"})
+    return ArchivedJob.model_validate(job | {"files": files})

@@ -1,0 +1,218 @@
+"""Routing and the authentication middleware: one `handle` call answers one request.
+
+Routes are matched as Werkzeug does (static segments first, repeated slashes merged, 405 when the path
+matches with another method); the middleware resolves the caller and refuses banned users, unknown tokens
+and foreign Origins with Werkzeug's HTML page before any route runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from fts3sdk.testing import _bans, _delegation, _jobs, _jobs_write
+from fts3sdk.testing._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
+from fts3sdk.testing._lifecycle import tick
+from fts3sdk.testing._static import ENDPOINT_LINKS, SUBMIT_SCHEMA
+from fts3sdk.testing._store import State
+from fts3sdk.testing._wire import (
+    INTERNAL_ERROR,
+    Ctx,
+    HTTPError,
+    MiddlewareError,
+    WireRequest,
+    WireResponse,
+    json_response,
+)
+
+__all__ = ["handle"]
+
+logger = logging.getLogger("fts3sdk.testing")
+Handler = Callable[..., WireResponse]
+_UNAUTHORIZED = (
+    "The server could not verify that you are authorized to access the URL requested. You either supplied the "
+    "wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials "
+    "required."
+)
+_NOT_FOUND = (
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+    "and try again."
+)
+
+
+def _root(ctx: Ctx) -> WireResponse:
+    from fts3sdk.models import EndpointInfo
+
+    info = EndpointInfo.model_validate(
+        {"api": "3.13.4", "delegation": "1.0.0", "schema": "9.1.0", "core": None, "_links": ENDPOINT_LINKS}
+    )
+    return json_response(info.model_dump(mode="json", by_alias=True))
+
+
+def _schema(ctx: Ctx) -> WireResponse:
+    return json_response(SUBMIT_SCHEMA)
+
+
+def _whoami(ctx: Ctx) -> WireResponse:
+    return json_response(ctx.caller.whoami())
+
+
+def _cs_registered(ctx: Ctx, service: str) -> WireResponse:
+    if ctx.caller.method == "unauthenticated":
+        raise HTTPError(401, _UNAUTHORIZED)
+    if service != "DROPBOX":
+        raise HTTPError(500, INTERNAL_ERROR)
+    return json_response(False)
+
+
+def _not_implemented(ctx: Ctx, **_: str) -> WireResponse:
+    raise HTTPError(501, f"{ctx.request.method} {ctx.request.path} is not implemented by fts3sdk.testing.FakeFTS")
+
+
+def _cancel_vo(ctx: Ctx, vo_name: str) -> WireResponse:
+    return _jobs_write.cancel_all(ctx, vo_name)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    methods: dict[str, Handler]
+
+
+def _rule(template: str, **methods: Handler) -> _Rule:
+    regex = re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", template)
+    return _Rule(re.compile(f"{regex}\\Z"), methods)
+
+
+_NI = _not_implemented
+_RULES = (
+    _rule("/", GET=_root),
+    _rule("/api-docs/schema/submit", GET=_schema),
+    _rule("/whoami", GET=_whoami),
+    _rule("/whoami/certificate", GET=_delegation.whoami_certificate),
+    _rule("/delegation", GET=_delegation.delegation_page),
+    _rule("/delegation/<dlg_id>", GET=_delegation.get_delegation, DELETE=_delegation.delete_delegation),
+    _rule("/delegation/<dlg_id>/request", GET=_delegation.get_request),
+    _rule("/delegation/<dlg_id>/credential", PUT=_delegation.put_credential, POST=_delegation.put_credential),
+    _rule("/delegation/<dlg_id>/voms", POST=_delegation.post_voms),
+    _rule("/jobs", GET=_jobs.list_jobs, PUT=_jobs_write.submit, POST=_jobs_write.submit),
+    _rule("/jobs/", GET=_jobs.list_jobs),
+    _rule("/jobs/all", DELETE=_jobs_write.cancel_all),
+    _rule("/jobs/vo/<vo_name>", DELETE=_cancel_vo),
+    _rule("/jobs/<job_id>/files", GET=_jobs.get_files),
+    _rule("/jobs/<job_id>/dm", GET=_jobs.get_dm),
+    _rule("/jobs/<job_id>/files/<file_ids>", DELETE=_jobs_write.cancel_files),
+    _rule("/jobs/<job_id>/files/<file_id>/retries", GET=_jobs.get_retries),
+    _rule("/jobs/<job_id>/<field>", GET=_jobs.get_field),
+    _rule("/jobs/<job_list>", GET=_jobs.get_jobs, DELETE=_jobs_write.cancel_jobs, POST=_jobs_write.modify_jobs),
+    _rule("/files", GET=_jobs.list_files),
+    _rule("/files/", GET=_jobs.list_files),
+    _rule("/archive", GET=_jobs.archive_index),
+    _rule("/archive/", GET=_jobs.archive_index),
+    _rule("/archive/<job_id>", GET=_jobs.get_archived),
+    _rule("/archive/<job_id>/<field>", GET=_jobs.get_archived_field),
+    _rule("/ban/se", POST=_bans.ban_se, DELETE=_bans.unban_se, GET=_bans.list_se_bans),
+    _rule("/ban/dn", POST=_bans.ban_dn, DELETE=_bans.unban_dn, GET=_bans.list_dn_bans),
+    _rule("/cs/registered/<service>", GET=_cs_registered),
+    _rule("/optimizer", GET=_NI),
+    _rule("/optimizer/<what>", GET=_NI, POST=_NI),
+    _rule("/status/hosts", GET=_NI),
+    _rule("/autocomplete/<kind>", GET=_NI),
+    _rule("/admin/force-start", POST=_NI),
+    _rule("/dm/list", GET=_NI),
+    _rule("/dm/stat", GET=_NI),
+    _rule("/dm/<operation>", POST=_NI),
+    _rule("/config", GET=_NI),
+    _rule("/config/<section>", GET=_NI, POST=_NI, DELETE=_NI),
+    _rule("/config/<section>/<name>", GET=_NI, POST=_NI, DELETE=_NI),
+)
+
+
+def _route(method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    allowed: set[str] = set()
+    for rule in _RULES:
+        match = rule.pattern.match(path)
+        if match is None:
+            continue
+        handler = rule.methods.get("GET" if method == "HEAD" else method)
+        if handler is not None:
+            return handler, match.groupdict()
+        allowed.update(rule.methods)
+    if allowed:
+        raise HTTPError(405, "The method is not allowed for the requested URL.")
+    raise HTTPError(404, _NOT_FOUND)
+
+
+def _bearer(request: WireRequest) -> str | None:
+    value = request.header("authorization") or ""
+    if value.startswith("Bearer "):
+        return value[len("Bearer ") :].strip()
+    if request.identity is not None and request.identity.kind == "token":
+        return request.identity.token
+    return None
+
+
+def authenticate(state: State, request: WireRequest) -> Caller:
+    """The caller of ``request``, or the middleware's HTML refusal."""
+    origin = request.header("origin")
+    if origin and urlparse(origin).netloc != request.header("host"):
+        raise MiddlewareError(403, "Host and Origin do not match")
+    caller = _credentials(state, request.identity, _bearer(request))
+    authorized_vos = state.settings.authorized_vos
+    if caller.method != "unauthenticated" and "*" not in authorized_vos and not set(caller.vos) & authorized_vos:
+        raise MiddlewareError(403, "The user does not belong to any authorized vo")
+    if caller.user_dn in state.dn_bans:
+        raise MiddlewareError(403, "The user has been banned")
+    return caller
+
+
+def _credentials(state: State, identity: Identity | None, bearer: str | None) -> Caller:
+    auth = state.settings.auth
+    if bearer is not None:
+        token = state.tokens.get(bearer)
+        if token is None:
+            raise MiddlewareError(403, "Invalid credentials (Invalid OAuth2 credentials)")
+        return anonymous_caller() if token.expired else token_caller(token, auth)
+    if identity is not None and identity.kind == "certificate" and identity.dns:
+        return certificate_caller(identity, auth)
+    return anonymous_caller()
+
+
+def _merge_slashes(path: str) -> str:
+    return re.sub(r"/{2,}", "/", path) or "/"
+
+
+def handle(state: State, request: WireRequest) -> WireResponse:
+    """Answer one request: automatic progress, middleware, route, errors in the server's shapes."""
+    with state.lock:
+        try:
+            tick(state)
+            caller = authenticate(state, request)
+            path = _merge_slashes(request.path)
+            if request.method == "OPTIONS":
+                return _options(path)
+            handler, params = _route(request.method, path)
+            response: WireResponse = handler(Ctx(state, caller, request), **params)
+        except HTTPError as exc:
+            response = exc.response()
+        except Exception:
+            logger.exception("fts3sdk.testing: unexpected error answering %s %s", request.method, request.path)
+            response = HTTPError(500, INTERNAL_ERROR).response()
+    if request.method == "HEAD":
+        return WireResponse(response.status, b"", response.content_type, response.headers)
+    return response
+
+
+def _options(path: str) -> WireResponse:
+    methods = {"OPTIONS"}
+    for rule in _RULES:
+        if rule.pattern.match(path):
+            methods.update(rule.methods)
+    if methods == {"OPTIONS"}:
+        raise HTTPError(404, _NOT_FOUND)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return WireResponse(200, b"", "text/html; charset=utf-8", (("Allow", ", ".join(sorted(methods))),))
