@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import importlib.util
+import os
+import re
 import runpy
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +19,19 @@ import pytest
 
 import fts3sdk.easy
 from fts3sdk import compat, errors
+from fts3sdk.testing import FakeFTS
 from fts3sdk.testing.pki import ThrowawayPKI
 from tests.test_easy import DLG_ID, ENDPOINT, delegation_valid_for, replay
 
+REPO = Path(__file__).resolve().parents[1]
+
 UNMODIFIED_SCRIPT = """
+import os
+
 import fts3.rest.client.easy as fts3
 from fts3.rest.client.exceptions import NotFound
 
-context = fts3.Context("https://fts.example.org:8446")
+context = fts3.Context(os.environ.get("FTS3_ENDPOINT", "https://fts.example.org:8446"))
 print("dn", fts3.whoami(context)["user_dn"])
 
 transfer = fts3.new_transfer(
@@ -128,6 +136,7 @@ def test_an_unmodified_easy_script_runs(
     proxy = tmp_path / "x509up"
     proxy.write_bytes(alice.cert_path.read_bytes() + alice.key_path.read_bytes())
     monkeypatch.setenv("X509_USER_PROXY", str(proxy))
+    monkeypatch.delenv("FTS3_ENDPOINT", raising=False)
     steps = ("get_root", "whoami", "delegate_whoami", delegation_valid_for(5), "submit_job", "job_get", "job_get_404")
     handler = replay(*steps)
     transport = httpx.MockTransport(handler)
@@ -149,3 +158,34 @@ def test_an_unmodified_easy_script_runs(
     ]
     assert handler.requests[0].url == httpx.URL(ENDPOINT + "/")
     assert handler.requests[3].url.path == f"/delegation/{DLG_ID}"
+
+
+def test_an_unmodified_easy_script_runs_in_a_fresh_interpreter_over_tls(tmp_path: Path) -> None:
+    pki = ThrowawayPKI(tmp_path / "pki")
+    alice = pki.issue_user("Alice")
+    proxy = tmp_path / "x509up"
+    proxy.write_bytes(alice.cert_path.read_bytes() + alice.key_path.read_bytes())
+    script = tmp_path / "official_example.py"
+    script.write_text(UNMODIFIED_SCRIPT)
+    runner = "import runpy, sys, fts3sdk.compat; fts3sdk.compat.install(force=True); runpy.run_path(sys.argv[1])"
+    with FakeFTS(pki=pki).serve_https(pki) as server:
+        env = {
+            **os.environ,
+            "FTS3_ENDPOINT": server.url,
+            "X509_USER_PROXY": str(proxy),
+            "X509_CERT_DIR": str(pki.ca_dir),
+            "PYTHONPATH": str(REPO),
+        }
+        done = subprocess.run(  # our own interpreter and script
+            [sys.executable, "-c", runner, str(script)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    dn, job, missing = done.stdout.splitlines()
+    assert dn == f"dn {alice.dn}"
+    assert re.fullmatch(r"job [0-9a-f-]{36} SUBMITTED", job)
+    assert missing == "missing Not found: 00000000-0000-0000-0000-000000000000"

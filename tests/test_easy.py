@@ -18,6 +18,9 @@ from cryptography import x509
 
 import fts3sdk.easy as fts3
 from fts3sdk import errors
+from fts3sdk.credentials import load_credential
+from fts3sdk.proxy import create_proxy
+from fts3sdk.testing import FakeFTS, HTTPSServer, KeyPool
 from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 from tests.conftest import Replay
 from tests.recordings import Recording, load
@@ -905,3 +908,136 @@ def test_legacy_exception_tree() -> None:
         assert not issubclass(outside, exc.ClientError)
     assert errors.ClientError("x").reason == "x"
     assert errors.NotFound("r", "why").resource == "r"
+
+
+# --- Over real TLS against fts3sdk.testing ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def key_pool() -> KeyPool:
+    return KeyPool()
+
+
+@pytest.fixture
+def fake(pki: ThrowawayPKI, key_pool: KeyPool) -> FakeFTS:
+    return FakeFTS(pki=pki, key_pool=key_pool)
+
+
+@pytest.fixture
+def server(fake: FakeFTS, pki: ThrowawayPKI) -> Iterator[HTTPSServer]:
+    with fake.serve_https(pki) as running:
+        yield running
+
+
+@pytest.fixture
+def connect(server: HTTPSServer, pki: ThrowawayPKI) -> Iterator[Callable[..., fts3.Context]]:
+    """Contexts on the HTTPS server, trusting the throwaway CA through ``capath``; closed afterwards."""
+    made: list[fts3.Context] = []
+
+    def build(**options: Any) -> fts3.Context:
+        options.setdefault("capath", str(pki.ca_dir))
+        context = fts3.Context(server.url, **options)
+        made.append(context)
+        return context
+
+    yield build
+    for context in made:
+        context.close()
+
+
+def as_user(connect: Callable[..., fts3.Context], user: IssuedCertificate) -> fts3.Context:
+    return connect(ucert=str(user.cert_path), ukey=str(user.key_path))
+
+
+def same_shape(answer: Any, recorded: Any) -> bool:
+    """The same keys at every level (values differ: ids, times)."""
+    if isinstance(recorded, dict):
+        return isinstance(answer, dict) and set(answer) == set(recorded)
+    if isinstance(recorded, list) and recorded:
+        return isinstance(answer, list) and all(same_shape(item, recorded[0]) for item in answer)
+    return True
+
+
+def test_tls_context_and_whoami(connect: Callable[..., fts3.Context], alice: IssuedCertificate) -> None:
+    context = as_user(connect, alice)
+    assert same_shape(context.get_endpoint_info(), {**load("get_root").body, "url": ""})
+    assert context.endpoint_info["api"] == {"major": 3, "minor": 13, "patch": 4}
+    me = fts3.whoami(context)
+    assert same_shape(me, load("whoami").body)
+    assert me["user_dn"] == alice.dn
+
+
+def test_tls_official_transfer_example(
+    connect: Callable[..., fts3.Context], alice: IssuedCertificate, fake: FakeFTS
+) -> None:
+    context = as_user(connect, alice)
+    assert fts3.delegate(context) == fts3.whoami(context)["delegation_id"]
+    first = fts3.submit(context, two_transfer_job("tls1", verify_checksum=True, metadata={"n": 1}, priority=3))
+    second = fts3.submit(context, two_transfer_job("tls2"))
+    job = fts3.get_job_status(context, first, list_files=True)
+    assert same_shape({k: v for k, v in job.items() if k not in ("files", "dm")}, load("job_get").body)
+    assert same_shape(job["files"], load("job_files").body)
+    assert job["dm"] == []
+    both = fts3.get_jobs_statuses(context, [first, second], list_files=True)
+    assert [j["job_id"] for j in both] == [first, second]
+    assert same_shape(both, load("jobs_get_multiple_with_files").body)
+    assert {first, second} <= {j["job_id"] for j in fts3.list_jobs(context)}
+    file_id = fake.files(second)[0].file_id
+    assert fts3.cancel(context, second, [file_id]) == "CANCELED"
+    assert fts3.cancel(context, first)["job_state"] == "CANCELED"
+    assert fts3.cancel(context, first)["http_status"] == "304 Not Modified"
+    with pytest.raises(errors.NotFound):
+        fts3.get_job_status(context, UNKNOWN_ID)
+
+
+def test_tls_staging_and_deletion_jobs(connect: Callable[..., fts3.Context], alice: IssuedCertificate) -> None:
+    context = as_user(connect, alice)
+    staging = fts3.submit(context, fts3.new_staging_job(["srm://tape.example.org/f"], bring_online=3600))
+    assert fts3.get_job_status(context, staging)["job_state"] == "STAGING"
+    with pytest.raises(errors.ClientError, match=exactly("Client error: 405")):
+        fts3.submit(context, fts3.new_delete_job(["gsiftp://dest.example.org/old"]))
+
+
+def test_tls_root_bans_and_cancels_all(
+    connect: Callable[..., fts3.Context], pki: ThrowawayPKI, alice: IssuedCertificate
+) -> None:
+    root = as_user(connect, pki.issue_user("localhost"))  # the host certificate's DN: the server's root
+    assert fts3.whoami(root)["is_root"] is True
+    assert fts3.ban_se(root, "gsiftp://banned-se.example.org") == []
+    assert fts3.unban_se(root, "gsiftp://banned-se.example.org") is None  # type: ignore[func-returns-value]
+    assert fts3.ban_dn(root, "/DC=org/DC=example/O=Test/CN=Bob") == []
+    assert fts3.unban_dn(root, "/DC=org/DC=example/O=Test/CN=Bob") is None  # type: ignore[func-returns-value]
+    assert same_shape(fts3.cancel_all(root), load("jobs_cancel_all_root").body)
+    with pytest.raises(errors.Unauthorized):
+        fts3.cancel_all(as_user(connect, alice))
+
+
+def test_tls_token_and_anonymous(connect: Callable[..., fts3.Context], fake: FakeFTS) -> None:
+    fake.add_token("tls-token", sub="harness-token-user")
+    context = connect(fts_access_token="tls-token")
+    assert fts3.whoami(context)["user_dn"] == "harness-token-user"
+    job_id = fts3.submit(context, two_transfer_job("tls-token"))  # no delegation for tokens
+    assert fts3.get_job_status(context, job_id)["job_metadata"]["auth_method"] == "oauth2"
+    anonymous = connect(no_creds=True)
+    assert fts3.whoami(anonymous)["user_dn"] == "anon"
+
+
+def test_tls_proxy_found_in_the_environment(
+    connect: Callable[..., fts3.Context],
+    alice: IssuedCertificate,
+    pki: ThrowawayPKI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = create_proxy(load_credential(alice.cert_path, alice.key_path), tmp_path / "x509up")
+    monkeypatch.setenv("X509_USER_PROXY", str(proxy))
+    monkeypatch.setenv("X509_CERT_DIR", str(pki.ca_dir))
+    context = connect(capath=None)
+    assert len(context.x509_list) == 2
+    assert fts3.whoami(context)["dn"][0] == alice.dn
+    assert fts3.delegate(context, force=True)
+
+
+def test_tls_untrusted_server_is_bad_endpoint(server: HTTPSServer, tmp_path: Path) -> None:
+    with pytest.raises(errors.BadEndpoint, match=exactly(f"Bad endpoint: {server.url} (", whole=False)):
+        fts3.Context(server.url, no_creds=True, capath=str(tmp_path))
