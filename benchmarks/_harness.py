@@ -40,6 +40,7 @@ class Target:
     limit: float
     at_most: bool
     explanation: str = ""
+    unit: str = "x"
 
     @property
     def met(self) -> bool:
@@ -111,5 +112,6 @@ def table(report: Report) -> str:
     for t in report.targets:
         sign = "≤" if t.at_most else "≥"
         verdict = "yes" if t.met else f"**missed** ({t.explanation})" if t.explanation else "**missed**"
-        lines.append(f"| {t.name} | {t.ratio:.2f}x | {sign} {t.limit:g}x | {verdict} |")
+        unit = "x" if t.unit == "x" else f" {t.unit}"
+        lines.append(f"| {t.name} | {t.ratio:.2f}{unit} | {sign} {t.limit:g}{unit} | {verdict} |")
     return "\n".join(lines)

@@ -15,8 +15,10 @@ _CHUNK = 65536
 class DelayProxy:
     """Forward 127.0.0.1:<port> to ``target``, holding each chunk ``delay`` seconds per direction.
 
-    Throughput is not limited: chunks are released in order at arrival time + delay. Threads are daemons,
-    closed with the proxy; every wait has a timeout.
+    Throughput is not limited: chunks are released in order at arrival time + delay. The kernel completes the
+    TCP handshake at once, so the first chunk of each connection is held one more round trip (``2 * delay``):
+    a new connection then costs what it costs across a real network. Threads are daemons, closed with the
+    proxy; every wait has a timeout.
     """
 
     def __init__(self, target: tuple[str, int], delay: float) -> None:
@@ -43,21 +45,23 @@ class DelayProxy:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 sock.settimeout(None)
                 self._sockets.append(sock)
-            self._pipe(client, upstream)
-            self._pipe(upstream, client)
+            self._pipe(client, upstream, handshake=2 * self.delay)
+            self._pipe(upstream, client, handshake=0.0)
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, *, handshake: float) -> None:
         pending: queue.Queue[tuple[float, bytes]] = queue.Queue()
-        threading.Thread(target=self._read, args=(source, pending), daemon=True).start()
+        threading.Thread(target=self._read, args=(source, pending, handshake), daemon=True).start()
         threading.Thread(target=self._write, args=(sink, pending), daemon=True).start()
 
-    def _read(self, source: socket.socket, pending: queue.Queue[tuple[float, bytes]]) -> None:
+    def _read(self, source: socket.socket, pending: queue.Queue[tuple[float, bytes]], handshake: float) -> None:
+        extra = handshake
         while True:
             try:
                 data = source.recv(_CHUNK)
             except OSError:
                 data = b""
-            pending.put((time.monotonic() + self.delay, data))
+            pending.put((time.monotonic() + self.delay + extra, data))
+            extra = 0.0
             if not data:
                 return
 
