@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Mapping, Sequence
+from typing import Annotated
 
 import typer
 
 from fts3sdk import Client, Job, JobState
+from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import CONNECTION, Connection, fail, with_options
 from fts3sdk.cli._output import (
@@ -20,6 +21,7 @@ from fts3sdk.cli._output import (
     size,
 )
 from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
+from fts3sdk.errors import FTS3ClientException
 
 __all__ = ["cancel", "list_jobs", "report", "status", "watch"]
 
@@ -96,19 +98,17 @@ def status(
             watch(client, job_ids, conn, interval, max_wait)
             return
         if len(job_ids) == 1:
-            report_found([client.jobs.get(job_ids[0], files=files)], conn)
+            report_found([client.jobs.get(job_ids[0], files=files)], conn, several=False)
             return
         batch = client.jobs.get_many(job_ids, files=files)
-        report_found([batch.results[i] for i in job_ids if i in batch.results], conn)
-        for job_id, error in batch.errors.items():
-            typer.echo(f"error: {job_id}: {error.describe()}", err=True)
-        batch.raise_for_errors()
+        report_found([batch.results[i] for i in job_ids if i in batch.results], conn, several=True)
+        exit_for(batch.errors)
 
 
-def report_found(jobs: Sequence[Job], conn: Connection) -> None:
-    """Print jobs as they are now: JSON (one object for one job), a summary, or a table of several."""
+def report_found(jobs: Sequence[Job], conn: Connection, *, several: bool) -> None:
+    """Print jobs as they are now: JSON (an object, or a list when ``several`` were asked), summaries or a table."""
     if conn.json:
-        print_json(jobs[0] if len(jobs) == 1 else list(jobs))
+        print_json(list(jobs) if several else jobs[0])
     elif len(jobs) == 1 or any(job.files for job in jobs):
         for number, job in enumerate(jobs):
             if number:
@@ -179,7 +179,7 @@ def _file_ids(values: Sequence[str]) -> list[int]:
 def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> None:
     if len(job_ids) == 1:
         jobs = [client.jobs.cancel(job_ids[0])]
-        errors: dict[str, Any] = {}
+        errors: Mapping[str, FTS3ClientException] = {}
     else:
         batch = client.jobs.cancel(list(job_ids))
         jobs, errors = list(batch.results.values()), batch.errors
@@ -188,10 +188,16 @@ def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> No
     for job in jobs if not conn.json else []:
         note = " (already over: unchanged)" if job.http_status_code == 304 else ""
         typer.echo(f"{job.job_id} {job.job_state}{note}")
+    exit_for(errors)
+
+
+def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
+    """Print one line per job id that failed in a multi-job answer; exit with the first failure's code."""
     for job_id, error in errors.items():
-        typer.echo(f"error: {job_id}: {error.describe()}", err=True)
+        typer.echo(f"error: {job_id}: {error.message or error.describe()}", err=True)
     for error in errors.values():
-        raise error
+        known = classify(error)
+        raise typer.Exit(int(known[0] if known else ExitCode.ERROR))
 
 
 @with_options(CONNECTION)

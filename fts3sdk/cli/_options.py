@@ -29,11 +29,23 @@ from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.credentials import CredentialError
 
-__all__ = ["CONNECTION", "OUTPUT", "Connection", "Runtime", "Table", "fail", "inject", "plain_mapping", "with_options"]
+__all__ = [
+    "CONNECTION",
+    "OUTPUT",
+    "Connection",
+    "Runtime",
+    "Table",
+    "option",
+    "fail",
+    "inject",
+    "plain_mapping",
+    "with_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
-Table = Sequence[tuple[str, Any, Any]]
-"""Options to inject: (parameter name, annotation with a ``typer.Option``, default)."""
+Row = tuple[str, Any, Any]
+"""An option to inject: (parameter name, annotation holding a ``typer.Option``, default)."""
+Table = Sequence[Row]
 
 _CONTEXT = "fts3sdk_context"
 _PANEL = "Connection"
@@ -60,6 +72,7 @@ class Connection:
     capath: Path | None = None
     token: str | None = field(default=None, repr=False)
     insecure: bool = False
+    retries: int = 2
     json: bool = False
     debug: bool = False
     runtime: Runtime = field(default_factory=Runtime)
@@ -68,6 +81,9 @@ class Connection:
         """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
         if not self.endpoint:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
+        for what, path in (("certificate", self.cert), ("key", self.key), ("CA location", self.capath)):
+            if path is not None and not path.exists():
+                raise CredentialError(f"{what} not found: {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
@@ -79,6 +95,7 @@ class Connection:
                     token=self.token or None,
                     verify=not self.insecure,
                     ca_path=self.capath,
+                    retries=self.retries,
                     user_agent=f"fts3sdk-cli/{__version__}",
                     transport=self.runtime.transport,
                 )
@@ -99,54 +116,26 @@ def _os_error(exc: OSError) -> str:
     return f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
 
 
-def _option(*names: str, help: str, panel: str = _PANEL, **extra: Any) -> Any:
-    return typer.Option(*names, help=help, rich_help_panel=panel, **extra)
+def option(name: str, kind: Any, *flags: str, help: str, default: Any = None, panel: str = _PANEL, **extra: Any) -> Row:
+    """One row of an option table: parameter ``name`` of type ``kind`` given as ``flags``."""
+    return (name, Annotated[kind, typer.Option(*flags, help=help, rich_help_panel=panel, **extra)], default)
 
 
 CONNECTION: Table = (
-    (
-        "endpoint",
-        Annotated[
-            str | None,
-            _option("--endpoint", "-s", help="FTS REST endpoint, e.g. https://fts:8446.", envvar="FTS3_ENDPOINT"),
-        ],
-        None,
-    ),
-    (
-        "cert",
-        Annotated[
-            Path | None,
-            _option(
-                "--cert",
-                help="Certificate or proxy file. Default: X509_USER_PROXY, /tmp/x509up_u<uid>, X509_USER_CERT.",
-            ),
-        ],
-        None,
-    ),
-    ("key", Annotated[Path | None, _option("--key", help="Private key file (default: the --cert file).")], None),
-    (
-        "capath",
-        Annotated[
-            Path | None,
-            _option(
-                "--capath", help="CA directory or bundle. Default: X509_CERT_DIR, /etc/grid-security/certificates."
-            ),
-        ],
-        None,
-    ),
-    (
-        "token",
-        Annotated[str | None, _option("--token", help="OAuth2 bearer token instead of X.509.", envvar="FTS3_TOKEN")],
-        None,
-    ),
-    ("insecure", Annotated[bool, _option("--insecure", help="Do not verify the server's certificate.")], False),
-    ("json", Annotated[bool, _option("--json", "-j", help="Print JSON for scripts.", panel=_OUTPUT_PANEL)], False),
-    (
-        "debug",
-        Annotated[bool, _option("--debug", help="Log HTTP exchanges; show tracebacks.", panel=_OUTPUT_PANEL)],
-        False,
-    ),
-)
+    option("endpoint", str | None, "--endpoint", "-s", help="FTS REST endpoint, e.g. https://fts:8446.",
+           envvar="FTS3_ENDPOINT"),
+    option("cert", Path | None, "--cert",
+           help="Certificate or proxy file. Default: X509_USER_PROXY, /tmp/x509up_u<uid>, X509_USER_CERT."),
+    option("key", Path | None, "--key", help="Private key file (default: the --cert file)."),
+    option("capath", Path | None, "--capath",
+           help="CA directory or bundle. Default: X509_CERT_DIR, /etc/grid-security/certificates."),
+    option("token", str | None, "--token", help="OAuth2 bearer token instead of X.509.", envvar="FTS3_TOKEN"),
+    option("insecure", bool, "--insecure", help="Do not verify the server's certificate.", default=False),
+    option("retries", int, "--retries", min=0, default=2,
+           help="Resend a request this many times after a connection failure or a 502/503/504."),
+    option("json", bool, "--json", "-j", help="Print JSON for scripts.", default=False, panel=_OUTPUT_PANEL),
+    option("debug", bool, "--debug", help="Log HTTP exchanges; show tracebacks.", default=False, panel=_OUTPUT_PANEL),
+)  # fmt: skip
 """The options of every command that talks to a server."""
 
 OUTPUT: Table = CONNECTION[-2:]

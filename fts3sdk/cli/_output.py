@@ -106,7 +106,7 @@ def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None
     for name, value in pairs:
         if value is None or value == "" or value == []:
             continue
-        grid.add_row(name, _cell(", ".join(map(str, value)) if isinstance(value, list) else value))
+        grid.add_row(_cell(name), _cell(", ".join(map(str, value)) if isinstance(value, list) else value))
     out = console()
     if title:
         out.print(_cell(title), style="bold")

@@ -11,7 +11,7 @@ import typer
 from fts3sdk import JobSpec
 from fts3sdk.cli._bulk import BulkFormat, read_bulk
 from fts3sdk.cli._commands_jobs import Interval, MaxWait, watch
-from fts3sdk.cli._options import CONNECTION, Connection, Table, inject, plain_mapping, with_options
+from fts3sdk.cli._options import CONNECTION, Connection, Row, Table, inject, option, plain_mapping, with_options
 from fts3sdk.cli._output import print_json
 
 __all__ = ["JOB_OPTIONS", "TRANSFER_OPTIONS", "submit"]
@@ -20,12 +20,12 @@ _JOB = "Job parameters"
 _TRANSFER = "Transfer parameters"
 
 
-def _flag(name: str, *names: str, help: str) -> tuple[str, Any, Any]:
-    return (name, Annotated[bool, typer.Option(*names, help=help, rich_help_panel=_JOB)], False)
+def _flag(name: str, *flags: str, help: str) -> Row:
+    return option(name, bool, *flags, help=help, default=False, panel=_JOB)
 
 
-def _value(name: str, kind: Any, *names: str, help: str, panel: str = _JOB, **extra: Any) -> tuple[str, Any, Any]:
-    return (name, Annotated[kind | None, typer.Option(*names, help=help, rich_help_panel=panel, **extra)], None)
+def _value(name: str, kind: Any, *flags: str, help: str, panel: str = _JOB, **extra: Any) -> Row:
+    return option(name, kind | None, *flags, help=help, panel=panel, **extra)
 
 
 JOB_OPTIONS: Table = (

@@ -11,7 +11,7 @@ from fts3sdk import Job
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress, TaskID
+    from rich.progress import Progress, ProgressColumn, Task, TaskID
     from rich.text import Text
 
     from fts3sdk import Client
@@ -56,6 +56,20 @@ class Display(Protocol):
         """Stop showing (the last state stays visible)."""
 
 
+def _states_column() -> ProgressColumn:
+    from rich.progress import ProgressColumn
+
+    class StatesColumn(ProgressColumn):
+        """The per-state file counts of a job, in colour."""
+
+        def render(self, task: Task) -> Text:
+            """The counts stored in the task's ``states`` field."""
+            states: Text = task.fields["states"]
+            return states
+
+    return StatesColumn()
+
+
 class LiveDisplay:
     """One progress bar per job with its per-state file counts, redrawn in place (terminals only)."""
 
@@ -64,9 +78,9 @@ class LiveDisplay:
 
         self._progress: Progress = Progress(
             TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            BarColumn(complete_style="cyan", finished_style="green"),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[states]}"),
+            _states_column(),
             TimeElapsedColumn(),
             console=out,
         )
