@@ -45,7 +45,7 @@ class Context:
     Differences: TLS trust is ``capath``, ``X509_CERT_DIR``, ``/etc/grid-security/certificates`` and, when none
     exists, the system store (the official client then failed every call); ``x509``/``x509_list`` are
     ``cryptography`` certificates; redirects are not followed; ``request_class`` is refused (pass
-    ``transport=``, e.g. ``httpx.MockTransport`` or ``fts3sdk.testing.FakeFTS``). Keyword-only extensions:
+    ``transport=``, e.g. ``httpx.MockTransport`` or ``fts3sdk.testing.FakeFTS().transport()``). Keyword-only extensions:
     ``transport``, ``retries`` (default 0: each call makes exactly the official requests). ``client`` is the
     typed `fts3sdk.Client` underneath, for moving code over call by call.
     """
@@ -69,8 +69,8 @@ class Context:
     ) -> None:
         if request_class is not None:
             raise NotImplementedError(
-                "fts3sdk.easy.Context does not take request_class (its HTTP layer is httpx): "
-                "pass transport= (an httpx transport such as httpx.MockTransport or fts3sdk.testing.FakeFTS)"
+                "fts3sdk.easy.Context does not take request_class (its HTTP layer is httpx): pass transport= "
+                "(an httpx transport such as httpx.MockTransport or fts3sdk.testing.FakeFTS().transport())"
             )
         self.passwd: bytes | None = None
         self.access_method: str | None = None

@@ -1041,3 +1041,12 @@ def test_tls_proxy_found_in_the_environment(
 def test_tls_untrusted_server_is_bad_endpoint(server: HTTPSServer, tmp_path: Path) -> None:
     with pytest.raises(errors.BadEndpoint, match=exactly(f"Bad endpoint: {server.url} (", whole=False)):
         fts3.Context(server.url, no_creds=True, capath=str(tmp_path))
+
+
+def test_the_migration_guide_testing_example(fake: FakeFTS) -> None:
+    fake.add_delegation()
+    with fts3.Context("https://fts3.example.org:8446", no_creds=True, transport=fake.transport()) as ctx:
+        transfer = fts3.new_transfer("gsiftp://a.example.org/f", "gsiftp://b.example.org/f")
+        job_id = fts3.submit(ctx, fts3.new_job([transfer]))
+        fake.run(job_id)
+        assert fts3.get_job_status(ctx, job_id)["job_state"] == "FINISHED"
