@@ -67,7 +67,8 @@ class HTTPSServer:
         self._listener.settimeout(_POLL)
         self.host_dn = host_cert.dn
         """DN of the host certificate: the root identity."""
-        self.url = f"https://{host}:{self._listener.getsockname()[1]}"
+        self._port = int(self._listener.getsockname()[1])
+        self.url = f"https://{host}:{self._port}"
         """Base URL of the server, e.g. ``https://127.0.0.1:43210``."""
         self._threads = [threading.Thread(target=self._accept_loop, name="fake-fts-accept", daemon=True)]
         self._threads += [
@@ -79,7 +80,7 @@ class HTTPSServer:
     @property
     def port(self) -> int:
         """The TCP port the server listens on."""
-        return int(self._listener.getsockname()[1])
+        return self._port
 
     def close(self) -> None:
         """Stop accepting, interrupt open connections and join every thread (bounded waits)."""
