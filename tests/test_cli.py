@@ -387,7 +387,18 @@ def test_missing_and_encrypted_credentials(
     [
         (500, '{"status": "500 Internal Server Error", "message": "database down"}', ExitCode.SERVER, "database down"),
         (503, '{"status": "503 Service Unavailable", "message": "busy"}', ExitCode.SERVER, "Try again"),
-        (403, "<html><p>Forbidden: no certificate</p></html>", ExitCode.AUTH, "Unauthorized"),
+        (
+            403,
+            "<html>\n<title>403</title>\n<p>Forbidden: no certificate</p>\n</html>",
+            ExitCode.AUTH,
+            "Unauthorized: Forbidden",
+        ),
+        (
+            404,
+            '{"job_id": "x", "http_status": "404 Not Found", "http_message": "No job"}',
+            ExitCode.NOT_FOUND,
+            "Not found: No job",
+        ),
         (400, '{"status": "400 Bad Request", "message": "nope"}', ExitCode.ERROR, "Bad request: nope"),
         (200, "not json", ExitCode.ERROR, "Invalid response"),
     ],

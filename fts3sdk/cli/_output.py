@@ -139,7 +139,8 @@ def file_table(files: Sequence[File]) -> Table:
 
     table = Table(show_edge=False, header_style="bold")
     for column in ("File", "State", "Source", "Destination", "Size", "MiB/s", "Reason"):
-        table.add_column(column, justify="right" if column in ("File", "Size", "MiB/s") else "left")
+        right = column in ("File", "Size", "MiB/s")
+        table.add_column(column, justify="right" if right else "left", overflow="fold", no_wrap=right)
     for item in files:
         throughput = f"{item.throughput:.1f}" if item.throughput else "-"
         size_text = size(item.filesize or item.user_filesize)
