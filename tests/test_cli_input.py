@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import ssl
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,24 @@ def test_validation_errors_become_one_line() -> None:
 
 def test_a_bug_is_not_classified() -> None:
     assert classify(ZeroDivisionError("boom")) is None
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+def test_importing_the_sdk_or_the_cli_package_loads_neither_typer_nor_rich() -> None:
+    done = _python("import sys, fts3sdk, fts3sdk.cli; print(sorted({'typer', 'rich'} & set(sys.modules)))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
+    done = _python("import sys; sys.modules['typer'] = None; from fts3sdk.cli import main; raise SystemExit(main([]))")
+    assert done.returncode == 1
+    assert "pip install 'fts3sdk[cli]'" in done.stderr
+    assert "Traceback" not in done.stderr

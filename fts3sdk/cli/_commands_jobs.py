@@ -27,7 +27,7 @@ __all__ = ["cancel", "list_jobs", "report", "status", "watch"]
 
 _LIST_DEFAULT_LIMIT = 100
 
-JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False)]
+JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False, metavar="JOB_ID")]
 Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
 MaxWait = Annotated[
     float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
@@ -202,7 +202,9 @@ def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
 
 @with_options(CONNECTION)
 def cancel(
-    job_ids: Annotated[list[str] | None, typer.Argument(help="Job id(s) to cancel.", show_default=False)] = None,
+    job_ids: Annotated[
+        list[str] | None, typer.Argument(help="Job id(s) to cancel.", show_default=False, metavar="JOB_ID")
+    ] = None,
     files: Annotated[
         list[str] | None, typer.Option("--files", help="Cancel only these file ids of the one job (comma-separated).")
     ] = None,

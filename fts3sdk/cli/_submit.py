@@ -110,8 +110,10 @@ def build_spec(
 @inject(TRANSFER_OPTIONS, "transfer")
 @inject(JOB_OPTIONS, "job")
 def submit(
-    source: Annotated[str | None, typer.Argument(help="Source URL.", show_default=False)] = None,
-    destination: Annotated[str | None, typer.Argument(help="Destination URL.", show_default=False)] = None,
+    source: Annotated[str | None, typer.Argument(help="Source URL.", show_default=False, metavar="SOURCE")] = None,
+    destination: Annotated[
+        str | None, typer.Argument(help="Destination URL.", show_default=False, metavar="DESTINATION")
+    ] = None,
     file: Annotated[
         Path | None,
         typer.Option("--file", "-f", help="Bulk file: JSON {files, params}, CSV, or 'source destination' lines."),
