@@ -68,6 +68,13 @@ def _check_tokens(state: State, body: dict[str, Any], tokens: set[str]) -> None:
             raise HTTPError(400, f"Requests to {what} tape using token authentication are not supported")
 
 
+def _as_text(row: dict[str, Any], *columns: str) -> dict[str, Any]:
+    # String columns: the database stores whatever JSON scalar was sent as text.
+    return row | {
+        name: str(row[name]) for name in columns if row.get(name) is not None and not isinstance(row[name], str)
+    }
+
+
 def insert_job(state: State, caller: Caller, body: dict[str, Any]) -> str:
     """Build and store a job as ``POST /jobs`` does after its credential checks; gives the job id."""
     from fts3sdk.models import File, Job
@@ -80,8 +87,13 @@ def insert_job(state: State, caller: Caller, body: dict[str, Any]) -> str:
                 row["file_state_initial"], row["file_state"] = row["file_state"], "TOKEN_PREP"
     if job_row["job_id"] in state.jobs:
         raise HTTPError(409, "The sid provided by the user is duplicated")
-    job = Job.model_validate(job_row)
-    files = [File.model_validate(row | {"file_id": state.new_file_id(), "retry": 0}) for row in file_rows]
+    job = Job.model_validate(_as_text(job_row, "target_qos"))
+    files = [
+        File.model_validate(
+            _as_text(row, "activity", "selection_strategy", "checksum") | {"file_id": state.new_file_id(), "retry": 0}
+        )
+        for row in file_rows
+    ]
     state.jobs[job.job_id] = JobRecord(job, files, state.next_seq())
     return job.job_id
 
