@@ -44,8 +44,13 @@ class FakeFTS:
     ``transport()`` gives an httpx transport for `fts3sdk.Client`/`AsyncClient` (no sockets); ``serve_https``
     runs a real TLS server on 127.0.0.1. Jobs only move when the test says so (`start`, `finish`, `fail`,
     `step`, `run`), or by themselves with ``auto_progress`` (then the clock follows real time unless one is
-    given). ``pki`` (or ``trusted_cas``) are the CAs delegated proxies must lead to under
-    ``strict_delegation``. ``seed`` makes job ids and hashes reproducible.
+    given).
+
+    Options: ``pki`` (or ``trusted_cas``) are the CAs delegated proxies must lead to under
+    ``strict_delegation``; ``default_identity`` is who transports speak for (Alice by default); ``host_dn``
+    is root's DN (``serve_https`` sets it from its host certificate); ``roles``, ``gridmap`` and
+    ``authorized_vos`` are the server's authorization configuration; ``seed`` and ``first_file_id`` make ids
+    and hashes reproducible; ``key_pool`` shares delegation keys between fakes.
     """
 
     def __init__(

@@ -137,6 +137,9 @@ class HTTPSServer:
     def _tracked(self, sock: socket.socket) -> Iterator[None]:
         with self._open_lock:
             self._open.add(sock)
+        if self._stop.is_set():  # close() may have swept the open sockets just before this one was added
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         try:
             yield
         finally:

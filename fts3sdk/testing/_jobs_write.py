@@ -87,7 +87,7 @@ def insert_job(state: State, caller: Caller, body: dict[str, Any]) -> str:
                 row["file_state_initial"], row["file_state"] = row["file_state"], "TOKEN_PREP"
     if job_row["job_id"] in state.jobs:
         raise HTTPError(409, "The sid provided by the user is duplicated")
-    job = Job.model_validate(_as_text(job_row, "target_qos"))
+    job = Job.model_validate(_as_text(job_row, "target_qos", "verify_checksum"))
     files = [
         File.model_validate(
             _as_text(row, "activity", "selection_strategy", "checksum") | {"file_id": state.new_file_id(), "retry": 0}
