@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -435,6 +436,15 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "FINISHEDDIRTY" in out
     assert "The demo worked." in out
     assert "(scripted by the demo)" in out
+
+
+def test_demo_with_one_failing_transfer_and_kept_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--files", "1", "--keep"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "FAILED" in out
+    kept = Path(out.rsplit("kept in ", 1)[1].strip().rstrip("."))
+    assert (kept / "pki" / "ca.pem").exists()
+    shutil.rmtree(kept)
 
 
 def test_demo_json_without_failure(capsys: pytest.CaptureFixture[str]) -> None:

@@ -105,7 +105,7 @@ def _typed_results(job: Job, out: Console) -> None:
 
 def _check(job: Job, files: int, failing: bool) -> None:
     states = [str(item.file_state) for item in job.files or []]
-    expected = "FINISHEDDIRTY" if failing else "FINISHED"
+    expected = ("FAILED" if files == 1 else "FINISHEDDIRTY") if failing else "FINISHED"
     if job.job_state != expected or states.count("FINISHED") != files - int(failing):
         raise fail(ExitCode.ERROR, f"demo failed: job {job.job_state}, file states {states}")
 
@@ -135,7 +135,9 @@ def _run(client: Client, server_url: str, files: int, failing: bool, conn: Conne
 def demo(
     files: Annotated[int, typer.Option("--files", "-n", min=1, max=100, help="Transfers in the demo job.")] = 8,
     no_failure: Annotated[bool, typer.Option("--no-failure", help="Let every transfer succeed.")] = False,
-    keep: Annotated[bool, typer.Option("--keep", help="Keep the temporary directory (PKI, proxy).")] = False,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the temporary directory (CA, certificates, keys).")
+    ] = False,
     *,
     conn: Connection,
 ) -> None:
@@ -156,6 +158,5 @@ def demo(
         )
         _run(client, server.url, files, failing is not None, conn)
     if not conn.json:
-        console().print(
-            "[green]The demo worked.[/] Everything it created is gone." + (f" (kept: {directory})" if keep else "")
-        )
+        left = f"Its files are kept in {directory}." if keep else "Everything it created is gone."
+        console().print(f"[green]The demo worked.[/] {left}", highlight=False)
