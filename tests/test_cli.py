@@ -244,6 +244,15 @@ def test_watch_json_keeps_stdout_for_the_result(run: Run, moving: FakeFTS) -> No
     assert f"{job_id} FINISHED 2/2 done" in result.err
 
 
+def test_watch_several_jobs(run: Run, moving: FakeFTS) -> None:
+    first, second = queued(moving, 2), queued(moving, 3)
+    result = run("status", first, second, "--watch", "-i", "0.05", "--json", fake=moving)
+    assert result.code == ExitCode.OK, result
+    assert [job["job_state"] for job in result.json()] == ["FINISHED", "FINISHED"]
+    assert f"{first} FINISHED 2/2 done" in result.err
+    assert f"{second} FINISHED 3/3 done" in result.err
+
+
 def test_watch_gives_up_after_max_wait(run: Run, fake: FakeFTS) -> None:
     job_id = queued(fake, 1)
     result = run("status", job_id, "--watch", "-i", "0.05", "--max-wait", "0.1", fake=fake)
@@ -277,6 +286,13 @@ def test_cancel_jobs(run: Run, fake: FakeFTS) -> None:
     assert again.out.strip() == f"{first} CANCELED (already over: unchanged)"
     both = run("cancel", first, second, fake=fake)
     assert f"{second} CANCELED" in both.out
+
+
+def test_cancel_several_with_a_missing_one(run: Run, fake: FakeFTS) -> None:
+    job_id, missing = queued(fake, 1), "00000000-0000-0000-0000-000000000000"
+    result = run("cancel", job_id, missing, fake=fake)
+    assert result.out.strip() == f"{job_id} CANCELED"
+    one_error_line(result, ExitCode.NOT_FOUND, f"error: {missing}: Not found: No job with the id")
 
 
 def test_cancel_some_files(run: Run, fake: FakeFTS) -> None:
