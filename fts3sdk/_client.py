@@ -26,6 +26,7 @@ from fts3sdk._config import (
     discover_certificate,
     ssl_context,
 )
+from fts3sdk._pool import sharded_pool
 from fts3sdk._transport import RetryPolicy, RetryTransport
 from fts3sdk._version import __version__
 from fts3sdk.models import EndpointInfo, WhoAmI
@@ -202,7 +203,7 @@ class Client(_ClientCore):
             user_agent=user_agent,
         )
         if http_client is None:
-            base = transport or httpx.HTTPTransport(verify=self._ssl(verify, ca_path), http2=http2)
+            base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=False)
             http_client = httpx.Client(transport=RetryTransport(base, self._policy()), follow_redirects=False)
         self._http = http_client
 
@@ -347,7 +348,7 @@ class AsyncClient(_ClientCore):
             user_agent=user_agent,
         )
         if http_client is None:
-            base = transport or httpx.AsyncHTTPTransport(verify=self._ssl(verify, ca_path), http2=http2)
+            base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=True)
             http_client = httpx.AsyncClient(transport=RetryTransport(base, self._policy()), follow_redirects=False)
         self._http = http_client
 

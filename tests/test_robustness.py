@@ -217,9 +217,15 @@ class EchoJobs(BaseHTTPRequestHandler):
         pass
 
 
+class WideServer(ThreadingHTTPServer):
+    """A threading server whose accept queue holds a burst of 200 connections (the default holds 5)."""
+
+    request_queue_size = 512
+
+
 @pytest.fixture(scope="module")
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoJobs)
+    server = WideServer(("127.0.0.1", 0), EchoJobs)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
