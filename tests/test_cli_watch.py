@@ -106,3 +106,16 @@ def test_poll_until_over_gives_up_after_max_wait() -> None:
     client = FakeClient([job("ACTIVE", "ACTIVE")] * 3)
     with pytest.raises(TimeoutError, match=f"still running after 0 s: {JOB_ID} ACTIVE"):
         poll_until_over(client, [JOB_ID], LineDisplay(Console(file=io.StringIO())), interval=1, max_wait=0)  # type: ignore[arg-type]
+
+
+def test_rate_comes_from_size_and_duration_of_finished_transfers() -> None:
+    from fts3sdk import File
+    from fts3sdk.cli._output import rate
+
+    base = {"file_id": 1, "job_id": JOB_ID, "source_surl": "https://a/1", "dest_surl": "https://b/1"}
+    done = File.model_validate(
+        {**base, "file_state": "FINISHED", "filesize": 2**20, "tx_duration": 12.5, "throughput": 83.9}
+    )
+    assert rate(done) == pytest.approx(0.08)
+    assert rate(File.model_validate({**base, "file_state": "FAILED", "filesize": 2**20, "tx_duration": 3.0})) is None
+    assert rate(File.model_validate({**base, "file_state": "FINISHED"})) is None

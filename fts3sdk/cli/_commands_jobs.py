@@ -18,6 +18,7 @@ from fts3sdk.cli._output import (
     jobs_table,
     print_json,
     print_pairs,
+    rate,
     size,
 )
 from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
@@ -40,9 +41,9 @@ def _transfer_line(job: Job) -> str | None:
     if not done:
         return None
     moved = sum(item.filesize or item.user_filesize or 0 for item in done)
-    rates = [item.throughput for item in done if item.throughput]
-    rate = f", mean throughput {sum(rates) / len(rates):.1f} MiB/s" if rates else ""
-    return f"{len(done)}/{len(files)} transfers finished, {size(moved)} moved{rate}"
+    rates = [speed for item in done if (speed := rate(item)) is not None]
+    mean = f", mean {sum(rates) / len(rates):.1f} MiB/s per transfer" if rates else ""
+    return f"{len(done)}/{len(files)} transfers finished, {size(moved)} moved{mean}"
 
 
 def show_job(job: Job) -> None:

@@ -142,11 +142,20 @@ def file_table(files: Sequence[File]) -> Table:
         right = column in ("File", "Size", "MiB/s")
         table.add_column(column, justify="right" if right else "left", overflow="fold", no_wrap=right)
     for item in files:
-        throughput = f"{item.throughput:.1f}" if item.throughput else "-"
+        speed = rate(item)
+        throughput = f"{speed:.1f}" if speed is not None else "-"
         size_text = size(item.filesize or item.user_filesize)
         cells = (item.file_id, styled_state(item.file_state), item.source_surl, item.dest_surl, size_text, throughput)
         table.add_row(*map(_cell, cells), _cell(item.reason or ""))
     return table
+
+
+def rate(item: File) -> float | None:
+    """MiB/s of a finished transfer, from its size and duration (the server's own ``throughput`` has no fixed unit)."""
+    moved = item.filesize or item.user_filesize
+    if item.file_state != "FINISHED" or not moved or not item.tx_duration:
+        return None
+    return moved / item.tx_duration / 2**20
 
 
 def size(value: float | None) -> str:
