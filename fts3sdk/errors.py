@@ -1,20 +1,22 @@
 """Exceptions raised by the client, the async client and the Easy facade.
 
 The tree keeps the official client's classes, bases, constructors and texts, so existing ``except`` clauses
-keep working; the classes added here are leaves or sit under a legacy class::
+keep working; the classes added here are leaves or sit under a legacy class:
 
-    FTS3ClientException            root; .message .status_code .method .url .body, legacy .reason
-    ├── BadEndpoint                endpoint unusable (not an FTS server)
-    │   └── ConnectionFailed       connect, DNS or TLS failure, connect timeout: the server was never reached
-    ├── RequestTimeout             read or write timeout after sending: the outcome is unknown
-    ├── InvalidResponse            non-JSON, truncated or unexpected body; .body holds the raw text
-    ├── Unauthorized               401, 402, 403
-    ├── ClientError                400 and other 4xx; 207 in the Easy facade
-    │   ├── NeedDelegation         419
-    │   └── FailedDependency       424
-    ├── NotFound                   404
-    └── ServerError                other 5xx
-        └── TryAgain               503
+```text
+FTS3ClientException            root; .message .status_code .method .url .body, legacy .reason
+├── BadEndpoint                endpoint unusable (not an FTS server)
+│   └── ConnectionFailed       connect, DNS or TLS failure, connect timeout: the server was never reached
+├── RequestTimeout             read or write timeout after sending: the outcome is unknown
+├── InvalidResponse            non-JSON, truncated or unexpected body; .body holds the raw text
+├── Unauthorized               401, 402, 403
+├── ClientError                400 and other 4xx; 207 in the Easy facade
+│   ├── NeedDelegation         419
+│   └── FailedDependency       424
+├── NotFound                   404
+└── ServerError                other 5xx
+    └── TryAgain               503
+```
 
 `from_response` is the one table from HTTP status to exception.
 """
@@ -87,11 +89,14 @@ class FTS3ClientException(Exception):
         return (_rebuild, (type(self), self.args, self._context(), self.__dict__))
 
     def describe(self) -> str:
-        """One line for people: the legacy text, plus the server's message when the legacy text dropped it."""
+        """One line for people: the legacy text with the server's message, never a raw JSON or HTML body."""
         text = str(self) or type(self).__name__
-        if self.message and self.message not in text:
+        body = (self.body or "").strip()
+        if self.message and body and body in text:
+            text = f"{getattr(self, 'prefix', '') or type(self).__name__}: {self.message}"
+        elif self.message and self.message not in text:
             text = f"{text} ({self.message})"
-        return text
+        return " ".join(text.split())
 
 
 def _rebuild(
@@ -179,6 +184,8 @@ class TryAgain(ServerError):
 
 class NotFound(FTS3ClientException):
     """The resource does not exist (404)."""
+
+    prefix = "Not found"
 
     def __init__(self, resource: str, reason: str | None = None, **context: Any) -> None:
         super().__init__(resource, reason, **context)

@@ -321,3 +321,19 @@ def test_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     found = discover_certificate({}, uid=uid)
     assert found is not None
     assert found.key == tmp_path / "hostkey.pem"
+
+
+def test_describe_is_one_line_with_the_server_message() -> None:
+    from tests.recordings import load as load_recording
+
+    for name in ("job_get_404", "banned_user_403", "submit_419_no_delegation", "jobs_get_multiple_207"):
+        rec = load_recording(name)
+        request = httpx.Request(rec.method, f"{ENDPOINT}{rec.path}")
+        error = errors.from_response(httpx.Response(rec.status, text=rec.body_text, request=request))
+        assert error is not None
+        line = error.describe()
+        assert "\n" not in line
+        assert error.message is not None
+        assert " ".join(error.message.split()) in line
+        assert "<html" not in line.lower()
+        assert '"http_status"' not in line

@@ -325,7 +325,6 @@ def test_schemas_reject_wrong_types() -> None:
 
 def test_public_api_surface() -> None:
     import fts3sdk
-
     import fts3sdk.models
 
     assert set(fts3sdk.__all__) == set(fts3sdk._WHERE) | {"errors", "__version__"}

@@ -403,3 +403,17 @@ def test_parity(sync: type, async_: type) -> None:
         for key, param in inspect.signature(method).parameters.items():
             assert param.default == inspect.signature(twin).parameters[key].default, (name, key)
         assert inspect.getdoc(method) == inspect.getdoc(twin), name
+
+
+async def test_wait_can_follow_the_files(make_client: MakeClient) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["files"] == FILE_FIELDS
+        body = dict(load("sim_job_get_finished").body, files=load("sim_job_files_finished").body)
+        return httpx.Response(200, json=body)
+
+    seen: list[int] = []
+    client = make_client(handler)
+    job_id = "ee535724-eaaa-11f1-b0bb-02fc00000001"
+    job = await call(client.jobs.wait(job_id, files=True, on_update=lambda j: seen.append(len(j.files or []))))
+    assert job.is_terminal
+    assert seen == [2]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fts3sdk import Client, Job, JobState
-from fts3sdk.cli._errors import classify, describe
+from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import CONNECTION, Connection, fail, with_options
 from fts3sdk.cli._output import (
@@ -195,7 +195,7 @@ def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> No
 def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
     """Print one line per job id that failed in a multi-job answer; exit with the first failure's code."""
     for job_id, error in errors.items():
-        typer.echo(f"error: {job_id}: {describe(error)}", err=True)
+        typer.echo(f"error: {job_id}: {error.describe()}", err=True)
     for error in errors.values():
         known = classify(error)
         raise typer.Exit(int(known[0] if known else ExitCode.ERROR))

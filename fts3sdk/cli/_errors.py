@@ -11,7 +11,7 @@ from fts3sdk.cli._exit import ExitCode
 from fts3sdk.credentials import CredentialError
 from fts3sdk.proxy import ProxyError
 
-__all__ = ["classify", "describe"]
+__all__ = ["classify"]
 
 
 def _sdk_error(exc: errors.FTS3ClientException) -> ExitCode:
@@ -33,20 +33,10 @@ def _validation_line(exc: ValidationError) -> str:
     return f"{location + ': ' if location else ''}{first['msg']}{more}"
 
 
-def describe(exc: errors.FTS3ClientException) -> str:
-    """One line: `describe()`, but with the server's message instead of a raw body (JSON, HTML) quoted whole."""
-    text = exc.describe()
-    body = (exc.body or "").strip()
-    if exc.message and body and body in text:
-        label = "Not found" if isinstance(exc, errors.NotFound) else getattr(exc, "prefix", "") or type(exc).__name__
-        text = f"{label}: {exc.message}"
-    return " ".join(text.split())
-
-
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     """The exit code and the one line to print for an expected failure; ``None`` for a bug."""
     if isinstance(exc, errors.FTS3ClientException):
-        return _sdk_error(exc), describe(exc)
+        return _sdk_error(exc), exc.describe()
     if isinstance(exc, (CredentialError, ProxyError)):
         return ExitCode.AUTH, str(exc)
     if isinstance(exc, ssl.SSLError):

@@ -66,7 +66,8 @@ class _TransferColumns(FTSModel):
     tx_duration: float | None = None
     """Transfer duration in seconds."""
     throughput: float | None = None
-    """Throughput in MiB/s, as reported by the transfer agent."""
+    """Throughput as the transfer agent reported it (documented as MiB/s; compute ``filesize / tx_duration``
+    when the unit matters)."""
     pid: int | None = None
     """Process id of the transfer agent."""
     internal_file_params: str | None = None

@@ -217,12 +217,13 @@ def wait_flow(
     max_interval: float,
     timeout: float | None,
     on_update: Callable[[Job], None] | None,
+    files: bool = False,
 ) -> Flow[Job]:
     """Poll a job until it is over; the interval grows by half each poll up to ``max_interval``."""
     deadline = None if timeout is None else time.monotonic() + timeout
     interval = poll_interval
     while True:
-        job: Job = yield get_job(job_id, files=False)
+        job: Job = yield get_job(job_id, files=files)
         if on_update is not None:
             on_update(job)
         if job.is_terminal:

@@ -139,14 +139,21 @@ class Jobs:
         max_interval: float = 30.0,
         timeout: float | None = None,
         on_update: Callable[[Job], None] | None = None,
+        files: bool = False,
     ) -> Job:
         """Poll a job until it is over and give it; the interval grows up to ``max_interval``.
 
-        Raises TimeoutError after ``timeout`` seconds; ``on_update`` sees every polled state.
+        Raises TimeoutError after ``timeout`` seconds; ``on_update`` sees every polled job, with its transfers
+        when ``files``.
         """
         return self._client._run(
             api.wait_flow(
-                job_id, poll_interval=poll_interval, max_interval=max_interval, timeout=timeout, on_update=on_update
+                job_id,
+                poll_interval=poll_interval,
+                max_interval=max_interval,
+                timeout=timeout,
+                on_update=on_update,
+                files=files,
             )
         )
 
@@ -256,14 +263,21 @@ class AsyncJobs:
         max_interval: float = 30.0,
         timeout: float | None = None,
         on_update: Callable[[Job], None] | None = None,
+        files: bool = False,
     ) -> Job:
         """Poll a job until it is over and give it; the interval grows up to ``max_interval``.
 
-        Raises TimeoutError after ``timeout`` seconds; ``on_update`` sees every polled state.
+        Raises TimeoutError after ``timeout`` seconds; ``on_update`` sees every polled job, with its transfers
+        when ``files``.
         """
         return await self._client._run(
             api.wait_flow(
-                job_id, poll_interval=poll_interval, max_interval=max_interval, timeout=timeout, on_update=on_update
+                job_id,
+                poll_interval=poll_interval,
+                max_interval=max_interval,
+                timeout=timeout,
+                on_update=on_update,
+                files=files,
             )
         )
 
