@@ -73,8 +73,9 @@ def pages() -> list[Path]:
 
 
 def pages_with_examples() -> list[Path]:
-    """The pages with at least one block to run."""
-    return [page for page in pages() if any(e.skip_reason is None for e in examples(page))]
+    """The pages (and the README) with at least one block to run."""
+    candidates = [*pages(), ROOT / "README.md"]
+    return [page for page in candidates if any(e.skip_reason is None for e in examples(page))]
 
 
 def test_the_site_builds_strictly(tmp_path: Path) -> None:
@@ -118,7 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HTTPSServ
         yield running, env
 
 
-@pytest.mark.parametrize("page", pages_with_examples(), ids=lambda page: str(page.relative_to(DOCS)))
+@pytest.mark.parametrize("page", pages_with_examples(), ids=lambda page: str(page.relative_to(ROOT)))
 def test_examples_run(page: Path, server: tuple[HTTPSServer, dict[str, str]], tmp_path: Path) -> None:
     running, env = server
     blocks = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -346,3 +346,24 @@ def test_import_is_lazy() -> None:
     code = "import sys; from fts3sdk import Client, Job; print('cryptography' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False", "cryptography is loaded only when delegation or credentials need it"
+
+
+@given(st.one_of(st.text(max_size=40), st.datetimes(), st.datetimes(timezones=st.timezones())))
+def test_timestamps_are_aware_utc_or_refused(value: object) -> None:
+    body = dict(load("job_get").body, submit_time=value)
+    try:
+        job = Job.model_validate(body)
+    except ValidationError as exc:
+        assert "submit_time" in str(exc)
+    else:
+        assert job.submit_time.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-05-01T12:00:00", "2024-05-01T14:00:00+0200", "2024-05-01T12:00:00Z", "2024-05-01 12:00:00.000000",
+     " 2024-05-01T12:00:00 ", "2024-05-01T08:00:00-0400"],
+)  # fmt: skip
+def test_every_server_time_form_reads_as_the_same_instant(text: str) -> None:
+    job = Job.model_validate(dict(load("job_get").body, submit_time=text))
+    assert job.submit_time == datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)

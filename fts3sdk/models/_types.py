@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -109,11 +109,19 @@ def _as_utc(value: datetime) -> datetime:
 _SERVER_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
-def _normalize_offset(value: object) -> object:
-    # The server writes aware datetimes with strftime's "%z" ("+0000"); ISO 8601 parsers want "+00:00".
+def _parse_utc(value: object) -> object:
+    # One Python step per timestamp (this runs for every time of every file of a large answer): the server's
+    # naive form goes through datetime.fromisoformat; "+0000" offsets (strftime's %z) get the colon ISO wants;
+    # anything else is left to pydantic's own parser. Naive means UTC.
     if isinstance(value, str):
-        return _SERVER_OFFSET.sub(r"\1:\2", value.strip())
-    return value
+        text = value.strip()
+        if len(text) > 19:
+            text = _SERVER_OFFSET.sub(r"\1:\2", text)
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = _DATETIME.validate_python(text)
+    return _as_utc(value) if isinstance(value, datetime) else value
 
 
 def format_server_datetime(value: datetime) -> str:
@@ -123,10 +131,11 @@ def format_server_datetime(value: datetime) -> str:
     return value.strftime(SERVER_DATETIME_FORMAT)
 
 
+_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+
 UTCDateTime = Annotated[
     datetime,
-    BeforeValidator(_normalize_offset),
-    AfterValidator(_as_utc),
+    BeforeValidator(_parse_utc),
     PlainSerializer(format_server_datetime, return_type=str, when_used="json"),
     WithJsonSchema(
         {
