@@ -3,7 +3,7 @@
 httpcore scans every connection of a pool on each request and each release, and the scan asks every idle TLS
 connection whether it is readable, which is costly. With 32 requests in flight over 32 connections that scan
 took three quarters of the client's CPU (4 ms a request, against 1 ms with 8 connections; see
-benchmarks/RESULTS.md). Four pools of at most 25 connections keep each scan short; a sequential caller only
+benchmarks/README.md). Four pools of at most 25 connections keep each scan short; a sequential caller only
 ever uses the first pool, so its single kept-alive connection is reused as before.
 """
 
