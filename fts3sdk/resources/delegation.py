@@ -14,7 +14,8 @@ from fts3sdk.resources import _server_api as api
 from fts3sdk.resources._jobs_api import submit_job
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client, _ClientCore
+    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._core import ClientCore
     from fts3sdk.credentials import Credential
     from fts3sdk.models.submit import JobSpec
 
@@ -82,7 +83,7 @@ def delegate_flow(
     return dlg_id
 
 
-def submit_flow(client: _ClientCore, spec: JobSpec, *, delegate: Literal["auto"] | bool) -> Flow[str]:
+def submit_flow(client: ClientCore, spec: JobSpec, *, delegate: Literal["auto"] | bool) -> Flow[str]:
     """Delegate first when asked (or, with ``"auto"``, when the client has an X.509 credential), then submit."""
     body = spec.to_json()
     wanted = delegate is True or (delegate == "auto" and client.certificate is not None)
