@@ -112,6 +112,13 @@ def _with_activity(url: ParseResult, activity: Any) -> ParseResult:
 
 Rows = tuple[dict[str, Any], list[dict[str, Any]], set[str]]
 
+# The recorded server runs Python 3.11; older interpreters word this TypeError without the type.
+_PYTHON_311_WORDING = {"string indices must be integers": "string indices must be integers, not 'str'"}
+
+
+def _as_python_311(message: str) -> str:
+    return _PYTHON_311_WORDING.get(message, message)
+
 
 def build_job(state: State, caller: Caller, body: Mapping[str, Any]) -> Rows:
     """The job row, the file rows and the tokens of a submission. Raises HTTPError with the server's answer."""
@@ -122,7 +129,7 @@ def build_job(state: State, caller: Caller, body: Mapping[str, Any]) -> Rows:
     except ValueError as exc:
         raise HTTPError(400, f"Invalid value within the request: {exc}") from exc
     except TypeError as exc:
-        raise HTTPError(400, f"Malformed request: {exc}") from exc
+        raise HTTPError(400, f"Malformed request: {_as_python_311(str(exc))}") from exc
     except KeyError as exc:
         raise HTTPError(400, f"Missing parameter: {exc}") from exc
 
