@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from fts3sdk import AsyncClient, Client
+from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
 from tests.recordings import Recording, load
 
 T = TypeVar("T")
@@ -23,6 +24,27 @@ async def call(value: T | Awaitable[T]) -> T:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+# The plugin's fixtures, also when fts3sdk is not installed (then its pytest11 entry point is not loaded).
+fts_pki = plugin.fts_pki
+fts_user_cert = plugin.fts_user_cert
+fts_key_pool = plugin.fts_key_pool
+fts_fake = plugin.fts_fake
+fts_server = plugin.fts_server
+fts_client = plugin.fts_client
+
+
+@pytest.fixture(scope="session")
+def pki(fts_pki: ThrowawayPKI) -> ThrowawayPKI:
+    """The session's throwaway CA (the plugin's ``fts_pki``)."""
+    return fts_pki
+
+
+@pytest.fixture(scope="session")
+def alice(fts_user_cert: IssuedCertificate) -> IssuedCertificate:
+    """Alice's RSA user certificate from ``pki`` (the plugin's ``fts_user_cert``)."""
+    return fts_user_cert
 
 
 @pytest.fixture

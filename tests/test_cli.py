@@ -34,16 +34,6 @@ class Result:
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("cli-pki"))
-
-
-@pytest.fixture(scope="module")
-def alice(pki: ThrowawayPKI) -> IssuedCertificate:
-    return pki.issue_user("Alice")
-
-
-@pytest.fixture(scope="module")
 def keys() -> KeyPool:
     return KeyPool()
 

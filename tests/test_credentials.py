@@ -24,16 +24,6 @@ WRONG = "Not-The-Passphrase-17"
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def alice(pki: ThrowawayPKI) -> IssuedCertificate:
-    return pki.issue_user("Alice", key_type="rsa")
-
-
-@pytest.fixture(scope="module")
 def bob(pki: ThrowawayPKI) -> IssuedCertificate:
     return pki.issue_user("Bob", key_type="ec")
 

@@ -29,16 +29,6 @@ DLG_ID = "b039e71fde61be6f"
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def alice(pki: ThrowawayPKI) -> IssuedCertificate:
-    return pki.issue_user("Alice")
-
-
-@pytest.fixture(scope="module")
 def server_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 

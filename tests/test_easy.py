@@ -64,16 +64,6 @@ def sent_json(request: httpx.Request) -> Any:
     return json.loads(request.content)
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def alice(pki: ThrowawayPKI) -> IssuedCertificate:
-    return pki.issue_user("Alice")
-
-
 @pytest.fixture
 def make() -> Iterator[MakeContext]:
     """Build contexts over a MockTransport (``no_creds`` unless credentials are given); closed afterwards."""

@@ -40,11 +40,6 @@ PROFILE_ORDER = [
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
 def users(pki: ThrowawayPKI) -> dict[str, IssuedCertificate]:
     return {"rsa": pki.issue_user("Alice", key_type="rsa"), "ec": pki.issue_user("Bob", key_type="ec")}
 

@@ -16,11 +16,6 @@ PASSPHRASE = "correct horse battery staple"
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.secret-token-payload.signature"
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPKI:
-    return ThrowawayPKI(tmp_path_factory.mktemp("pki"))
-
-
 def _secrets(key_path: Path) -> list[str]:
     key_lines = [line for line in key_path.read_text().splitlines() if line and not line.startswith("-----")]
     return [PASSPHRASE, TOKEN, *key_lines[:3]]

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from fts3sdk.credentials import Credential, load_credential
 from fts3sdk.proxy import create_proxy, sign_proxy_request
-from fts3sdk.testing import FakeClock, FakeFTS, Identity, IssuedCertificate, KeyPool, ThrowawayPKI, plugin
+from fts3sdk.testing import FakeClock, FakeFTS, Identity, IssuedCertificate, KeyPool, ThrowawayPKI
 from tests.recordings import Recording, load, names
 
 ALICE = "/DC=org/DC=example/O=Test/CN=Alice"
@@ -38,10 +38,6 @@ EXPIRED = "harness-expired-token"
 OFFICIAL_UA = "fts-python-bindings/3.13.4"
 SIM_REASON = "SOURCE [2] Result HTTP 404 : File not found  after 1 attempts"
 
-# The plugin's fixtures, also when fts3sdk is not installed (then its pytest11 entry point is not loaded).
-fts_pki = plugin.fts_pki
-fts_user_cert = plugin.fts_user_cert
-fts_key_pool = plugin.fts_key_pool
 
 JOB1 = load("submit_job").body["job_id"]
 JOB2 = load("submit_job_2").body["job_id"]

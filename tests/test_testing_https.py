@@ -25,15 +25,6 @@ from fts3sdk import AsyncClient, Client, JobSpec, JobState, Transfer
 from fts3sdk.credentials import Credential, load_credential
 from fts3sdk.proxy import create_proxy, sign_proxy_request
 from fts3sdk.testing import FakeClock, FakeFTS, HTTPSServer, Identity, IssuedCertificate, KeyPool, ThrowawayPKI
-from fts3sdk.testing import plugin as fts_plugin
-
-# The plugin's fixtures, also when fts3sdk is not installed (then its pytest11 entry point is not loaded).
-fts_pki = fts_plugin.fts_pki
-fts_user_cert = fts_plugin.fts_user_cert
-fts_key_pool = fts_plugin.fts_key_pool
-fts_fake = fts_plugin.fts_fake
-fts_server = fts_plugin.fts_server
-fts_client = fts_plugin.fts_client
 
 ALICE = "/DC=org/DC=example/O=Test/CN=Alice"
 DLG = "b039e71fde61be6f"
