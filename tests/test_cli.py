@@ -33,20 +33,16 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture(scope="module")
-def keys() -> KeyPool:
-    return KeyPool()
+@pytest.fixture
+def fake(fts_fake: FakeFTS) -> FakeFTS:
+    """The plugin's in-memory server, trusting the session PKI."""
+    return fts_fake
 
 
 @pytest.fixture
-def fake(pki: ThrowawayPKI, keys: KeyPool) -> FakeFTS:
-    return FakeFTS(pki=pki, key_pool=keys)
-
-
-@pytest.fixture
-def moving(pki: ThrowawayPKI, keys: KeyPool) -> FakeFTS:
+def moving(pki: ThrowawayPKI, fts_key_pool: KeyPool) -> FakeFTS:
     """A fake whose transfers progress on their own, quickly."""
-    return FakeFTS(pki=pki, key_pool=keys, auto_progress=0.01, auto_batch=4)
+    return FakeFTS(pki=pki, key_pool=fts_key_pool, auto_progress=0.01, auto_batch=4)
 
 
 Run = Callable[..., Result]

@@ -20,7 +20,7 @@ import fts3sdk.easy as fts3
 from fts3sdk import errors
 from fts3sdk.credentials import load_credential
 from fts3sdk.proxy import create_proxy
-from fts3sdk.testing import FakeFTS, HTTPSServer, KeyPool
+from fts3sdk.testing import FakeFTS, HTTPSServer
 from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 from tests.conftest import Replay
 from tests.recordings import Recording, load
@@ -903,30 +903,14 @@ def test_legacy_exception_tree() -> None:
 # --- Over real TLS against fts3sdk.testing ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def key_pool() -> KeyPool:
-    return KeyPool()
-
-
 @pytest.fixture
-def fake(pki: ThrowawayPKI, key_pool: KeyPool) -> FakeFTS:
-    return FakeFTS(pki=pki, key_pool=key_pool)
-
-
-@pytest.fixture
-def server(fake: FakeFTS, pki: ThrowawayPKI) -> Iterator[HTTPSServer]:
-    with fake.serve_https(pki) as running:
-        yield running
-
-
-@pytest.fixture
-def connect(server: HTTPSServer, pki: ThrowawayPKI) -> Iterator[Callable[..., fts3.Context]]:
+def connect(fts_server: HTTPSServer, pki: ThrowawayPKI) -> Iterator[Callable[..., fts3.Context]]:
     """Contexts on the HTTPS server, trusting the throwaway CA through ``capath``; closed afterwards."""
     made: list[fts3.Context] = []
 
     def build(**options: Any) -> fts3.Context:
         options.setdefault("capath", str(pki.ca_dir))
-        context = fts3.Context(server.url, **options)
+        context = fts3.Context(fts_server.url, **options)
         made.append(context)
         return context
 
@@ -958,7 +942,7 @@ def test_tls_context_and_whoami(connect: Callable[..., fts3.Context], alice: Iss
 
 
 def test_tls_official_transfer_example(
-    connect: Callable[..., fts3.Context], alice: IssuedCertificate, fake: FakeFTS
+    connect: Callable[..., fts3.Context], alice: IssuedCertificate, fts_fake: FakeFTS
 ) -> None:
     context = as_user(connect, alice)
     assert fts3.delegate(context) == fts3.whoami(context)["delegation_id"]
@@ -972,7 +956,7 @@ def test_tls_official_transfer_example(
     assert [j["job_id"] for j in both] == [first, second]
     assert same_shape(both, load("jobs_get_multiple_with_files").body)
     assert {first, second} <= {j["job_id"] for j in fts3.list_jobs(context)}
-    file_id = fake.files(second)[0].file_id
+    file_id = fts_fake.files(second)[0].file_id
     assert fts3.cancel(context, second, [file_id]) == "CANCELED"
     assert fts3.cancel(context, first)["job_state"] == "CANCELED"
     assert fts3.cancel(context, first)["http_status"] == "304 Not Modified"
@@ -1002,8 +986,8 @@ def test_tls_root_bans_and_cancels_all(
         fts3.cancel_all(as_user(connect, alice))
 
 
-def test_tls_token_and_anonymous(connect: Callable[..., fts3.Context], fake: FakeFTS) -> None:
-    fake.add_token("tls-token", sub="harness-token-user")
+def test_tls_token_and_anonymous(connect: Callable[..., fts3.Context], fts_fake: FakeFTS) -> None:
+    fts_fake.add_token("tls-token", sub="harness-token-user")
     context = connect(fts_access_token="tls-token")
     assert fts3.whoami(context)["user_dn"] == "harness-token-user"
     job_id = fts3.submit(context, two_transfer_job("tls-token"))  # no delegation for tokens
@@ -1028,15 +1012,15 @@ def test_tls_proxy_found_in_the_environment(
     assert fts3.delegate(context, force=True)
 
 
-def test_tls_untrusted_server_is_bad_endpoint(server: HTTPSServer, tmp_path: Path) -> None:
-    with pytest.raises(errors.BadEndpoint, match=exactly(f"Bad endpoint: {server.url} (", whole=False)):
-        fts3.Context(server.url, no_creds=True, capath=str(tmp_path))
+def test_tls_untrusted_server_is_bad_endpoint(fts_server: HTTPSServer, tmp_path: Path) -> None:
+    with pytest.raises(errors.BadEndpoint, match=exactly(f"Bad endpoint: {fts_server.url} (", whole=False)):
+        fts3.Context(fts_server.url, no_creds=True, capath=str(tmp_path))
 
 
-def test_the_migration_guide_testing_example(fake: FakeFTS) -> None:
-    fake.add_delegation()
-    with fts3.Context("https://fts3.example.org:8446", no_creds=True, transport=fake.transport()) as ctx:
+def test_the_migration_guide_testing_example(fts_fake: FakeFTS) -> None:
+    fts_fake.add_delegation()
+    with fts3.Context("https://fts3.example.org:8446", no_creds=True, transport=fts_fake.transport()) as ctx:
         transfer = fts3.new_transfer("gsiftp://a.example.org/f", "gsiftp://b.example.org/f")
         job_id = fts3.submit(ctx, fts3.new_job([transfer]))
-        fake.run(job_id)
+        fts_fake.run(job_id)
         assert fts3.get_job_status(ctx, job_id)["job_state"] == "FINISHED"
