@@ -6,6 +6,7 @@ Nothing here does I/O: `Client` and `AsyncClient` send what an `Endpoint` descri
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -82,9 +83,15 @@ def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidRes
     )
 
 
+@functools.cache
+def _adapter(type_: Any) -> TypeAdapter[Any]:
+    # Building an adapter for list[SomeModel] takes 1-2 ms: once per type, not once per request.
+    return TypeAdapter(type_)
+
+
 def model(type_: Any) -> Parser[Any]:
     """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands)."""
-    adapter: TypeAdapter[Any] = TypeAdapter(type_)
+    adapter = _adapter(type_)
 
     def parse(response: httpx.Response) -> Any:
         try:
