@@ -65,13 +65,6 @@ def segment(value: str | int) -> str:
     return quote(str(value), safe="")
 
 
-def _text(response: httpx.Response) -> str:
-    try:
-        return response.text
-    except (UnicodeDecodeError, LookupError):
-        return response.content.decode("utf-8", errors="replace")
-
-
 def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidResponse:
     """An `InvalidResponse` carrying the request and the raw body."""
     return errors.InvalidResponse(
@@ -79,7 +72,7 @@ def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidRes
         status_code=response.status_code,
         method=response.request.method,
         url=str(response.request.url),
-        body=_text(response),
+        body=errors.response_text(response),
     )
 
 
@@ -127,7 +120,7 @@ def json_value(response: httpx.Response) -> JsonValue:
 
 def text(response: httpx.Response) -> str:
     """Read the body as text."""
-    return _text(response)
+    return errors.response_text(response)
 
 
 def nothing(response: httpx.Response) -> None:

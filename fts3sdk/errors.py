@@ -45,6 +45,7 @@ __all__ = [
     "Unauthorized",
     "from_response",
     "from_status",
+    "response_text",
     "server_message",
 ]
 
@@ -282,12 +283,17 @@ def _other_status(code: int, context: dict[str, Any]) -> FTS3ClientException:
     return ServerError(str(code), **context)
 
 
+def response_text(response: httpx.Response) -> str:
+    """The body as text, with undecodable bytes replaced rather than raising."""
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return response.content.decode("utf-8", errors="replace")
+
+
 def from_response(response: httpx.Response) -> FTS3ClientException | None:
     """The exception the official client raises for this response, or ``None`` when it succeeded."""
     if response.status_code < 400 and response.status_code != 207:
         return None
-    try:
-        text = response.text
-    except (UnicodeDecodeError, LookupError):
-        text = response.content.decode("utf-8", errors="replace")
+    text = response_text(response)
     return from_status(response.status_code, text, method=response.request.method, url=str(response.request.url))
