@@ -12,7 +12,10 @@ import pytest
 
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
+from tests import _confinement
 from tests.recordings import Recording, load
+
+_confinement.install()
 
 T = TypeVar("T")
 ENDPOINT = "https://fts.example.org:8446"

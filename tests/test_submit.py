@@ -6,7 +6,6 @@ import itertools
 import json
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import urlparse
 
@@ -19,8 +18,8 @@ from pydantic import ValidationError
 from fts3sdk.models._submit_fields import storage_of, url_problem
 from fts3sdk.models.states import ChecksumMode
 from fts3sdk.models.submit import DEFAULT_METADATA_SIZE_LIMIT, JobSpec, SelectionStrategy, Transfer
+from tests.recordings import SUBMIT_SCHEMA, load
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 SUCCESSFUL_SUBMITS = [
     "submit_job",
     "submit_job_2",
@@ -35,11 +34,8 @@ DST = "https://dest.example.org/data/file1"
 
 
 def recorded_body(name: str) -> dict[str, Any]:
-    """The request body the official client sent in a recording (skips when the recordings are absent)."""
-    path = REFERENCE / "responses" / f"{name}.json"
-    if not path.exists():
-        pytest.skip(f"recordings not found at {REFERENCE}")
-    body: dict[str, Any] = json.loads(path.read_text())["request"]["body"]
+    """The request body the official client sent in a recording."""
+    body: dict[str, Any] = load(name).request_body
     return body
 
 
@@ -543,10 +539,7 @@ def drop_schema_gaps(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_bodies_validate_against_the_published_schema() -> None:
-    path = REFERENCE / "submit-schema.json"
-    if not path.exists():
-        pytest.skip(f"submit-schema.json not found at {REFERENCE}")
-    validator = jsonschema.Draft202012Validator(json.loads(path.read_text()))
+    validator = jsonschema.Draft202012Validator(json.loads(SUBMIT_SCHEMA.read_text()))
     for spec in specs():
         body = spec.to_body()
         assert json.loads(spec.to_json()) == body
