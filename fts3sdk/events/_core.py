@@ -65,8 +65,6 @@ class EventFilter:
             return False
         if self.states:
             state = getattr(event, "file_state", None)
-            if event.kind is EventKind.START:
-                state = "ACTIVE"
             return state is not None and str(state) in self.states
         return True
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import model_validator
 
 from fts3sdk.events._fields import EMPTY_IS_NONE, NONE_IS_EMPTY, EpochMillis, EventKind, EventModel, Metadata
-from fts3sdk.models import OpenEnum
+from fts3sdk.models import FileState, OpenEnum
 
 __all__ = ["ErrorScope", "FailurePhase", "IPVersion", "TransferOutcome", "TransferStart", "ids_from_transfer_id"]
 
@@ -131,3 +131,8 @@ class TransferStart(EventModel):
     @classmethod
     def _ids_of_old_servers(cls, data: Any) -> Any:
         return fill_ids(data, "transfer_id")
+
+    @property
+    def file_state(self) -> FileState:
+        """ACTIVE: a start is sent at the moment the file becomes ACTIVE."""
+        return FileState.ACTIVE
