@@ -84,7 +84,8 @@ def _finished(state: State, record: JobRecord, position: int, filesize: int | No
     _update(
         state, record, position, file_state="FINISHED", finish_time=now, reason="", filesize=size,
         tx_duration=float(seconds), throughput=round(size / seconds / 1000, 3), pid=PID,
-        transfer_host=state.settings.transfer_host, start_time=item.start_time or now, log_file=f"/var/log/fts3/transfers/{now:%Y-%m-%d}/{src}__{dst}/log",
+        transfer_host=state.settings.transfer_host, start_time=item.start_time or now,
+        log_file=f"/var/log/fts3/transfers/{now:%Y-%m-%d}/{src}__{dst}/log",
     )  # fmt: skip
 
 
