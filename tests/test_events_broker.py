@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import Counter
@@ -208,3 +209,29 @@ async def test_async_consumer(broker: ActiveMQBroker) -> None:
                 publisher.publish(completion(2000 + file_id), confirm=True)
         got = [event.file_id async for event in events if isinstance(event, TransferComplete)]
     assert got == list(range(2000, 2030))
+
+
+def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:
+    from fts3sdk.cli._app import run
+
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+        sender = threading.Timer(1.5, lambda: [publisher.publish(completion(n), confirm=True) for n in (1, 2)])
+        sender.start()
+        code = run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
+                    "--kind", "complete", "--json", "--count", "2", "--idle", "20"])  # fmt: skip
+        sender.join()
+    assert code == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["event"]["file_id"] for line in lines] == [1, 2]
+    assert {line["kind"] for line in lines} == {"complete"}
+
+
+def test_cli_events_errors(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:
+    from fts3sdk.cli._app import run
+
+    assert run(["events"]) == 2
+    assert "no broker" in capsys.readouterr().err
+    assert run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "bad"]) == 6
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1
+    assert "bad" not in err
