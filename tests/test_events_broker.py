@@ -215,7 +215,11 @@ def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFix
     from fts3sdk.cli._app import run
 
     with EventPublisher([broker.address], auth=AUTH) as publisher:
-        sender = threading.Timer(1.5, lambda: [publisher.publish(completion(n), confirm=True) for n in (1, 2)])
+        def send() -> None:
+            for n in (1, 2):
+                publisher.publish(completion(n), confirm=True)
+
+        sender = threading.Timer(1.5, send)
         sender.start()
         code = run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
                     "--kind", "complete", "--json", "--count", "2", "--idle", "20"])  # fmt: skip
