@@ -52,7 +52,7 @@ def _fill(broker: ActiveMQBroker, messages: list[bytes]) -> None:
 
 
 def _raw_consume(broker: ActiveMQBroker, count: int) -> float:
-    import stomp
+    import stomp  # type: ignore[import-untyped]
 
     done = threading.Event()
     seen = [0]

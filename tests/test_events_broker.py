@@ -215,6 +215,7 @@ def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFix
     from fts3sdk.cli._app import run
 
     with EventPublisher([broker.address], auth=AUTH) as publisher:
+
         def send() -> None:
             for n in (1, 2):
                 publisher.publish(completion(n), confirm=True)
