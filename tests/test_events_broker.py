@@ -76,9 +76,10 @@ def test_round_trip_fake_broker_consumer(broker: ActiveMQBroker, alice: IssuedCe
     assert (start.job_id, start.file_id) == (done.job_id, done.file_id)
 
 
-def test_handler_exception_redelivers(broker: ActiveMQBroker) -> None:
+@pytest.mark.parametrize("ack", ["cumulative", "individual"])
+def test_handler_exception_redelivers(broker: ActiveMQBroker, ack: str) -> None:
     publisher = EventPublisher([broker.address], auth=AUTH)
-    with publisher, consumer(broker, durable="handler-fails", kinds=[EventKind.COMPLETE]) as events:
+    with publisher, consumer(broker, durable=f"handler-fails-{ack}", kinds=[EventKind.COMPLETE], ack=ack) as events:
         for file_id in (1, 2, 3):
             publisher.publish(completion(file_id), confirm=True)
         seen: list[int] = []
@@ -96,18 +97,58 @@ def test_handler_exception_redelivers(broker: ActiveMQBroker) -> None:
     assert sorted(seen[2:]) == [2, 3], "the failed message came again, the handled one did not"
 
 
-def test_process_dies_unacknowledged_messages_come_back(broker: ActiveMQBroker) -> None:
+@pytest.mark.parametrize("ack", ["cumulative", "individual"])
+def test_process_dies_unacknowledged_messages_come_back(broker: ActiveMQBroker, ack: str) -> None:
     with EventPublisher([broker.address], auth=AUTH) as publisher:
-        with consumer(broker, durable="dies", kinds=[EventKind.COMPLETE]) as events:
+        with consumer(broker, durable=f"dies-{ack}", kinds=[EventKind.COMPLETE], ack=ack) as events:
             for file_id in range(10, 15):
                 publisher.publish(completion(file_id), confirm=True)
             for event in events:
                 assert isinstance(event, TransferComplete)
                 if event.file_id == 12:
                     break  # like a crash while handling 12: it is not acknowledged
-        with consumer(broker, durable="dies", kinds=[EventKind.COMPLETE], idle_timeout=2.0) as again:
+        with consumer(broker, durable=f"dies-{ack}", kinds=[EventKind.COMPLETE], idle_timeout=2.0) as again:
             left = [event.file_id for event in again if isinstance(event, TransferComplete)]
     assert left == [12, 13, 14]
+
+
+def test_acknowledged_within_the_interval_when_no_batch_fills(broker: ActiveMQBroker) -> None:
+    options = {"durable": "interval", "kinds": [EventKind.COMPLETE], "ack_every": 1000, "ack_interval": 0.1}
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+        with consumer(broker, **options) as events:
+            for file_id in (1, 2, 3):
+                publisher.publish(completion(file_id), confirm=True)
+            assert events.run(lambda event: None, limit=3) == 3
+            link = events._core._links[0]
+            deadline = time.monotonic() + 10
+            while link._acks._held and time.monotonic() < deadline:
+                time.sleep(0.02)
+            link._acks.discard()  # as a crash now would: whatever was still held back is lost
+        with consumer(broker, **options, idle_timeout=2.0) as again:
+            assert list(again) == [], "acknowledged by time, with no batch filled and before any close"
+
+
+@pytest.mark.anyio
+async def test_skipped_frames_do_not_acknowledge_unhandled_messages_before_them(broker: ActiveMQBroker) -> None:
+    # With cumulative acks a filtered-out frame acknowledged at once would acknowledge the message before it.
+    options: dict[str, object] = {"durable": "skips", "kinds": ["complete"], "vo": "atlas", "idle_timeout": 3.0}
+    cms = TransferComplete.model_validate(bodies.complete() | {"vo": "cms", "file_id": 2})
+    async with AsyncEventConsumer([broker.address], auth=AUTH, **options) as events:  # type: ignore[arg-type]
+        with EventPublisher([broker.address], auth=AUTH) as publisher:
+            for event in (completion(1), cms, completion(3)):
+                publisher.publish(event, confirm=True)
+        deadline = time.monotonic() + 10
+        while len(events._core._buffer) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)  # all three in the first batch
+
+        def fail(event: object) -> None:
+            raise RuntimeError("handler failed")
+
+        with pytest.raises(RuntimeError):
+            await events.run(fail)
+    async with AsyncEventConsumer([broker.address], auth=AUTH, **options) as again:  # type: ignore[arg-type]
+        got = [event.file_id async for event in again if isinstance(event, TransferComplete)]
+    assert got == [1, 3]
 
 
 def test_broker_restart_loses_and_duplicates_nothing(broker: ActiveMQBroker) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import logging
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fts3sdk.events._acks import Acks, stomp_ack_mode
 from fts3sdk.events._brokers import Broker, BrokerAuth
 from fts3sdk.events._errors import BrokerUnavailable
 
@@ -65,6 +67,8 @@ class RawFrame:
     generation: int
     headers: Mapping[str, str]
     body: bytes
+    digest: bytes
+    """A digest of the body: the same message re-sent (through another broker) has the same one."""
 
     @property
     def message_id(self) -> str:
@@ -86,7 +90,8 @@ class _Listener:
 
     def on_message(self, frame: Any) -> None:
         body = frame.body if isinstance(frame.body, bytes) else str(frame.body).encode()
-        self.link.deliver(RawFrame(self.link, self.generation, dict(frame.headers), body))
+        digest = hashlib.blake2b(body, digest_size=16).digest()
+        self.link.deliver(RawFrame(self.link, self.generation, dict(frame.headers), body, digest))
 
     def on_receipt(self, frame: Any) -> None:
         self.link.receipt(frame.headers.get("receipt-id", ""))
@@ -116,6 +121,9 @@ class Link:
         self._pending_receipt: str | None = None
         self._error: str | None = None
         self._subscription_ids = {name: f"fts3sdk-{next(_SUBSCRIPTION_IDS)}" for name in config.destinations}
+        # Never more held back than half the prefetch window: the broker stops sending when it is full.
+        every = min(config.ack_every, max(1, config.prefetch // 2))
+        self._acks = Acks(config.ack, every=every, interval=config.ack_interval, send=self._send_ack)
 
     @property
     def up(self) -> bool:
@@ -147,6 +155,7 @@ class Link:
         """Connect and subscribe, waiting for the broker's receipt. Raises `BrokerUnavailable`."""
         stomp = stomp_module()
         with self._lock:
+            self._acks.discard()
             self._drop_connection()
             self.generation += 1
             self._error = None
@@ -180,7 +189,9 @@ class Link:
             if position == len(names) - 1:
                 headers["receipt"] = receipt
                 self._pending_receipt = receipt
-            connection.subscribe(name, id=self._subscription_ids[name], ack="client-individual", headers=headers)
+            connection.subscribe(
+                name, id=self._subscription_ids[name], ack=stomp_ack_mode(self.config.ack), headers=headers
+            )
         with self._receipts:
             deadline = time.monotonic() + self.config.connect_timeout
             while self._pending_receipt == receipt and self._error is None:
@@ -213,9 +224,21 @@ class Link:
             self.schedule_retry(self.config.backoff[0])
 
     def ack(self, frame: RawFrame) -> None:
-        """Acknowledge a frame; one of an older connection cannot be (the broker delivers it again)."""
+        """A frame is done with (after every earlier one of its subscription): acknowledge it now or soon.
+
+        One of an older connection cannot be acknowledged (the broker delivers it again; dedup hides it).
+        """
+        if frame.generation == self.generation and self._up:
+            self._acks.add(frame)
+
+    def flush(self, *, due_only: bool = False) -> None:
+        """Send the acknowledgements held back (only those that waited long enough with ``due_only``)."""
+        if not due_only or self._acks.due():
+            self._acks.flush()
+
+    def _send_ack(self, frame: RawFrame) -> None:
         connection = self._connection
-        if frame.generation != self.generation or connection is None or not self._up:
+        if frame.generation != self.generation or connection is None:
             return
         try:
             connection.ack(frame.headers.get("ack", frame.message_id))
@@ -232,6 +255,7 @@ class Link:
             self.ack(frame)
             return
         if frame.generation == self.generation and self._up:
+            self.flush()  # what was handled before it stays handled
             with self._lock:
                 self._up = False
                 self._drop_connection()
@@ -247,7 +271,9 @@ class Link:
         stop_connection(connection)
 
     def close(self) -> None:
-        """Disconnect for good."""
+        """Send the acknowledgements held back, then disconnect for good."""
+        if self._up:
+            self.flush()
         with self._lock:
             self._up = False
             self._next_attempt = float("inf")
