@@ -11,8 +11,9 @@ from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import DEFAULT_PORT, Broker, BrokerAuth
 from fts3sdk.events._core import ConsumerConfig, ConsumerCore, Delivery, EventFilter, kinds_of, subscriptions
 from fts3sdk.events._fields import EventKind
-from fts3sdk.events._link import RawFrame, stomp_module
+from fts3sdk.events._link import RawFrame
 from fts3sdk.events._parse import Event
+from fts3sdk.events._stomp import stomp_module
 
 __all__ = ["AsyncEventConsumer", "EventConsumer"]
 
@@ -38,6 +39,7 @@ def _config(
     ack: AckMode,
     ack_every: int,
     ack_interval: float,
+    connect_timeout: float,
 ) -> ConsumerConfig:
     stomp_module()
     given = [brokers] if isinstance(brokers, str | Broker) else list(brokers)
@@ -46,6 +48,7 @@ def _config(
         destinations=subscriptions(kinds_of(kinds) if kinds is not None else None, destinations, topic=topic),
         durable=durable, client_id=client_id, filter=EventFilter.of(vo=vo, job_id=job_id, state=state),
         port=port, prefetch=prefetch, heartbeat=heartbeat, ack=ack, ack_every=ack_every, ack_interval=ack_interval,
+        connect_timeout=connect_timeout,
     )  # fmt: skip
 
 
@@ -72,13 +75,14 @@ class _Consumer:
         ack: AckMode = "cumulative",
         ack_every: int = 100,
         ack_interval: float = 0.1,
+        connect_timeout: float = 10.0,
     ) -> None:
         if ack_every < 1 or ack_interval <= 0:
             raise ValueError("ack_every must be at least 1 and ack_interval positive")
         config = _config(
             brokers, auth=auth, kinds=kinds, destinations=destinations, topic=topic, durable=durable,
             client_id=client_id, vo=vo, job_id=job_id, state=state, port=port, prefetch=prefetch, heartbeat=heartbeat,
-            ack=ack, ack_every=ack_every, ack_interval=ack_interval,
+            ack=ack, ack_every=ack_every, ack_interval=ack_interval, connect_timeout=connect_timeout,
         )  # fmt: skip
         self._core = ConsumerCore(config)
         self.idle_timeout = idle_timeout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import logging
@@ -13,50 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.events._acks import Acks, stomp_ack_mode
-from fts3sdk.events._brokers import Broker, BrokerAuth
+from fts3sdk.events._brokers import Broker
 from fts3sdk.events._errors import BrokerUnavailable
+from fts3sdk.events._stomp import open_connection, stomp_connection, stomp_module, stop_connection
 
 if TYPE_CHECKING:
     from fts3sdk.events._core import ConsumerConfig
 
-__all__ = ["Link", "RawFrame", "stomp_connection", "stomp_module", "stop_connection"]
+__all__ = ["Link", "RawFrame"]
 
 logger = logging.getLogger("fts3sdk.events")
 _SUBSCRIPTION_IDS = itertools.count(1)
-
-
-def stomp_module() -> Any:
-    """stomp.py, or a clear error naming the extra that brings it."""
-    try:
-        import stomp  # type: ignore[import-untyped]
-    except ImportError:
-        raise ImportError("the FTS event consumer needs stomp.py: pip install 'fts3sdk[events]'") from None
-    return stomp
-
-
-def stop_connection(connection: Any) -> None:
-    """Disconnect a stomp.py connection and stop its threads, whatever state it is in."""
-    with contextlib.suppress(Exception):
-        connection.disconnect()
-    with contextlib.suppress(Exception):
-        connection.transport.stop()
-
-
-def stomp_connection(broker: Broker, auth: BrokerAuth, *, timeout: float, heartbeat: float = 0.0) -> Any:
-    """A stomp.py STOMP 1.2 connection to ``broker`` (not connected yet), with TLS when ``auth`` says so."""
-    stomp, beat = stomp_module(), int(heartbeat * 1000)
-    target = (broker.host, broker.port) if auth.uses_tls else broker.target
-    connection = stomp.Connection12(
-        [target], heartbeats=(beat, beat), reconnect_attempts_max=1, timeout=timeout, vhost=auth.vhost,
-        auto_decode=False, prefer_localhost=False, try_loopback_connect=False,
-    )  # fmt: skip
-    if auth.uses_tls:
-        connection.set_ssl(
-            for_hosts=[target], cert_file=str(auth.cert) if auth.cert else None,
-            key_file=str(auth.key or auth.cert) if auth.cert else None,
-            ca_certs=str(auth.ca_file) if auth.ca_file else None, verify=auth.verify,
-        )  # fmt: skip
-    return connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +128,8 @@ class Link:
             connection = self._new_connection(self.generation)
             headers = {"client-id": self._client_id()} if self.config.durable is not None else {}
             auth = self.config.auth
+            open_connection(connection, self.broker, auth, timeout=self.config.connect_timeout, headers=headers)
             try:
-                connection.connect(auth.username, auth.password, wait=True, headers=headers)
                 self._subscribe(connection)
             except (stomp.exception.StompException, OSError, TimeoutError) as exc:
                 self._stop(connection)
