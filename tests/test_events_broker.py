@@ -25,8 +25,9 @@ from fts3sdk.events import (
     format_body,
 )
 from fts3sdk.models.submit import JobSpec, Transfer
-from fts3sdk.testing import FakeFTS, IssuedCertificate
+from fts3sdk.testing import FakeFTS, IssuedCertificate, ThrowawayPKI
 from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._wire import WireRequest, WireResponse
 from tests import event_bodies as bodies
 
 AUTH = BrokerAuth(username="fts", password="s3cret")
@@ -281,3 +282,87 @@ def test_cli_events_errors(broker: ActiveMQBroker, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.count("error:") == 1
     assert "bad" not in err
+
+
+class CountingFake(FakeFTS):
+    """A fake that counts the job reads it answers."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.reads = 0
+        self.first_read = threading.Event()
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        if request.method == "GET" and request.path.startswith("/jobs/"):
+            self.reads += 1
+            self.first_read.set()
+        return super().handle(request)
+
+
+def test_cli_status_watch_events_over_https(
+    broker: ActiveMQBroker, pki: ThrowawayPKI, alice: IssuedCertificate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fts3sdk.cli._app import run
+
+    files = [{"sources": [f"{SRC}{n}"], "destinations": [f"{DST}{n}"]} for n in (1, 2)]
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+        fake = CountingFake(events=publisher, pki=pki)
+        job_id = fake.submit({"files": files})
+
+        def progress() -> None:
+            if fake.first_read.wait(60):  # the watcher subscribed before it read the job
+                fake.start(job_id)
+                time.sleep(0.5)
+                fake.finish(job_id)
+
+        mover = threading.Thread(target=progress)
+        with fake.serve_https() as server:
+            mover.start()
+            code = run([
+                "status", job_id, "--watch", "--events", "--interval", "600", "--max-wait", "120", "--json",
+                "-s", server.url, "--cert", str(alice.cert_path), "--key", str(alice.key_path),
+                "--capath", str(pki.ca_path),
+                "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
+            ])  # fmt: skip
+            mover.join(60)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["job_state"] == "FINISHED", "the final report is the server's"
+    assert f"{job_id} ACTIVE 0/2 done ACTIVE=2" in err, "the display moved with the messages"
+    assert "polling" not in err
+    assert fake.reads == 2, "read once at the start and once at the end: no polling in between"
+
+
+def test_cli_status_watch_events_without_broker_polls(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fts3sdk.cli._app import run
+
+    monkeypatch.delenv("FTS3_BROKERS", raising=False)
+    fake = FakeFTS(auto_progress=0.01)
+    job_id = fake.submit({"files": [{"sources": [SRC], "destinations": [DST]}]})
+    code = run(["status", job_id, "--watch", "--events", "--interval", "0.05", "-s", "https://fts3.example.org:8446"],
+               transport=fake.transport())  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "no broker configured (--broker or FTS3_BROKERS): polling every 0.05 s" in out + err
+    assert "FINISHED" in out
+
+
+def test_cli_status_watch_events_unreachable_broker_polls(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from fts3sdk.cli._app import run
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens there once closed
+    fake = FakeFTS(auto_progress=0.01)
+    job_id = fake.submit({"files": [{"sources": [SRC], "destinations": [DST]}]})
+    code = run(["status", job_id, "--watch", "--events", "--interval", "0.05", "-s", "https://fts3.example.org:8446",
+                "--broker", f"127.0.0.1:{port}"], transport=fake.transport())  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = [line for line in (out + err).splitlines() if "polling every 0.05 s instead" in line]
+    assert len(lines) == 1
+    assert f"127.0.0.1:{port}" in lines[0]
