@@ -57,7 +57,7 @@ class _Listener:
     def on_message(self, frame: Any) -> None:
         body = frame.body if isinstance(frame.body, bytes) else str(frame.body).encode()
         digest = hashlib.blake2b(body, digest_size=16).digest()
-        self.link.deliver(RawFrame(self.link, self.generation, dict(frame.headers), body, digest))
+        self.link.deliver(RawFrame(self.link, self.generation, frame.headers, body, digest))
 
     def on_receipt(self, frame: Any) -> None:
         self.link.receipt(frame.headers.get("receipt-id", ""))

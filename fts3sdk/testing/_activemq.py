@@ -13,7 +13,7 @@ import secrets
 import shutil
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 __all__ = ["ActiveMQBroker", "BrokerNotInstalled", "BrokerTLS", "find_activemq"]
 
 DEBIAN_JAR = Path("/usr/share/activemq/bin/activemq.jar")
+FAST_START = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+"""The JVM options of a test broker: quick to start, light on a shared machine (C1 compiler only)."""
+THROUGHPUT: tuple[str, ...] = ()
+"""The JVM's defaults, as a production broker runs (both JIT compilers): for benchmarks."""
 _LISTENING = re.compile(r"Listening for connections at: (stomp\+nio|stomp\+ssl)://[^:/]+:(\d+)")
 _CONFIG = """<beans xmlns="http://www.springframework.org/schema/beans"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -152,7 +156,8 @@ class ActiveMQBroker:
 
     ``users`` maps logins to passwords (then anonymous access is refused); ``port=0`` picks a free port at
     the first start and keeps it across `restart`. With ``tls`` it also speaks STOMP over TLS on
-    ``tls_port`` (free when 0). Use it as a context manager, or `start` and `stop`.
+    ``tls_port`` (free when 0). ``java_options`` tune the JVM (`FAST_START`, or `THROUGHPUT` for
+    benchmarks). Use it as a context manager, or `start` and `stop`.
     """
 
     def __init__(
@@ -165,6 +170,7 @@ class ActiveMQBroker:
         heap_mb: int = 256,
         tls: BrokerTLS | None = None,
         tls_port: int = 0,
+        java_options: Sequence[str] = FAST_START,
     ) -> None:
         self.directory = Path(directory)
         self.host = host
@@ -175,6 +181,7 @@ class ActiveMQBroker:
         self.tls_port = tls_port
         """The STOMP-over-TLS port (known once started; only with ``tls``)."""
         self._heap_mb = heap_mb
+        self._java_options = list(java_options)
         self._process: subprocess.Popen[bytes] | None = None
         self._log = self.directory / "broker.log"
 
@@ -228,7 +235,7 @@ class ActiveMQBroker:
         jar, java = find_activemq()
         config = self._write_config()
         command = [
-            str(java), "-Xms64m", f"-Xmx{self._heap_mb}m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            str(java), "-Xms64m", f"-Xmx{self._heap_mb}m", *self._java_options,
             f"-Dlog4j.configuration=file:{self.directory / 'log4j.properties'}",
             f"-Dactivemq.home={jar.parent.parent}", f"-Dactivemq.base={self.directory}",
             f"-Dactivemq.conf={self.directory}", f"-Dactivemq.data={self.directory / 'data'}",
