@@ -92,7 +92,7 @@ def test_install_registers_the_official_names() -> None:
         fts3sdk.easy.Submitter,
         errors.ClientError,
     )
-    assert sys.modules["fts3"].__version__ == "3.13.4"
+    assert sys.modules["fts3"].__version__ == "3.14.2"
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("fts3.rest.client.request")  # not provided
 

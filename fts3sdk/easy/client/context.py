@@ -1,4 +1,4 @@
-"""The Easy bindings' `Context`: the official constructor and attributes over one pooled `fts3sdk.Client`."""
+"""`Context` (official ``fts3.rest.client.context``): the official constructor and attributes over a typed client."""
 
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from fts3sdk._base import Endpoint, Method, raw_json, text
 from fts3sdk._client import Client
 from fts3sdk._config import discover_certificate
 from fts3sdk.credentials import CredentialError, load_credential
+from fts3sdk.easy.client.request import Request
 from fts3sdk.resources import _server_api as api
 
 __all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context"]
 
 logger = logging.getLogger("fts3sdk")
 
-CLIENT_VERSION = "3.13.4"
-"""Version of the official client this facade stands in for."""
+CLIENT_VERSION = "3.14.2"
+"""Version of the official client this facade stands in for (``fts3.__version__`` under `fts3sdk.compat`)."""
 DEFAULT_USER_AGENT = f"fts-python-bindings/{CLIENT_VERSION}"
 """The official client's User-Agent: servers answer it as they answer the official client (e.g. ``[]``)."""
 
@@ -44,8 +45,9 @@ class Context:
 
     Differences: TLS trust is ``capath``, ``X509_CERT_DIR``, ``/etc/grid-security/certificates`` and, when none
     exists, the system store (the official client then failed every call); ``x509``/``x509_list`` are
-    ``cryptography`` certificates; redirects are not followed; ``request_class`` is refused (pass
-    ``transport=``, e.g. ``httpx.MockTransport`` or ``fts3sdk.testing.FakeFTS().transport()``). Keyword-only extensions:
+    ``cryptography`` certificates; redirects are not followed; ``request_class`` takes only the default,
+    `Request` (any other class raises NotImplementedError: pass ``transport=``, e.g. ``httpx.MockTransport`` or
+    ``fts3sdk.testing.FakeFTS().transport()``, to replace the network). Keyword-only extensions:
     ``transport``, ``retries`` (default 0: each call makes exactly the official requests). ``client`` is the
     typed `fts3sdk.Client` underneath, for moving code over call by call.
     """
@@ -59,7 +61,7 @@ class Context:
         fts_access_token: str | None = None,
         no_creds: bool = False,
         capath: str | None = None,
-        request_class: object = None,
+        request_class: object = Request,
         connectTimeout: float = 30,
         timeout: float = 30,
         user_agent: str | None = None,
@@ -67,11 +69,7 @@ class Context:
         transport: httpx.BaseTransport | None = None,
         retries: int = 0,
     ) -> None:
-        if request_class is not None:
-            raise NotImplementedError(
-                "fts3sdk.easy.Context does not take request_class (its HTTP layer is httpx): pass transport= "
-                "(an httpx transport such as httpx.MockTransport or fts3sdk.testing.FakeFTS().transport())"
-            )
+        _check_request_class(request_class)
         self.passwd: bytes | None = None
         self.access_method: str | None = None
         self.user_agent = DEFAULT_USER_AGENT if user_agent is None else user_agent
@@ -208,6 +206,19 @@ class Context:
 
     def __repr__(self) -> str:
         return f"Context({self.endpoint!r}, access_method={self.access_method!r})"
+
+
+def _check_request_class(request_class: object) -> None:
+    # The official default (fts3.rest.client.request.Request, here fts3sdk.easy.client.request.Request) means
+    # "the standard HTTP layer": the typed client. Another class would be silently bypassed, so it is refused.
+    if request_class is None or request_class is Request:
+        return
+    raise NotImplementedError(
+        f"Context(request_class={request_class!r}) is not supported: fts3sdk sends every request through its typed "
+        "client, and only the default request_class=Request (fts3.rest.client.request.Request) is accepted. To "
+        "replace the network, pass transport= (an httpx transport such as httpx.MockTransport or "
+        "fts3sdk.testing.FakeFTS().transport())"
+    )
 
 
 def _certificates(path: str) -> list[x509.Certificate]:
