@@ -1,102 +1,86 @@
-"""Run unmodified code written for the official client on fts3sdk, by registering its module names.
+"""Run unmodified code written for the official client (``import fts3...``) on fts3sdk.
 
-Opt-in, at the top of a program (before the first ``import fts3...``)::
+Two ways, both resolving the official module names to stand-ins that show fts3sdk's own functions and classes:
 
-    import fts3sdk.compat
+* **No change at all**: install the ``fts3sdk-compat`` distribution (``dist/fts3-compat`` in this repository).
+  Its startup hook calls `activate`; it also installs the ``fts-rest-*`` commands.
+* **One call** at the top of a program, before the first ``import fts3...``::
 
-    fts3sdk.compat.install()
+      import fts3sdk.compat
 
-    import fts3.rest.client.easy as fts3                 # fts3sdk.easy
-    from fts3.rest.client.exceptions import NotFound     # fts3sdk.errors.NotFound
+      fts3sdk.compat.install()
 
-Registered: ``fts3`` (``__version__`` "3.13.4"), ``fts3.rest``, ``fts3.rest.client`` (``Context``, ``Inquirer``,
-``Submitter``, ``Delegator``, ``Ban`` and every exception class, as the official package exports),
-``fts3.rest.client.easy`` (the module `fts3sdk.easy` itself) and ``fts3.rest.client.exceptions`` (the module
-`fts3sdk.errors` itself). Other official modules (``context``, ``request``, the CLI) are not provided.
+      import fts3.rest.client.easy as fts3                 # the names of fts3sdk.easy
+      from fts3.rest.client.request import Request         # fts3sdk.easy.client.request.Request
+
+Every module of the official 3.14.2 package exists (`MODULES`): ``fts3`` (``__version__`` "3.14.2"),
+``fts3.rest``, ``fts3.rest.client`` and its ``context``, ``request``, ``inquirer``, ``submitter``, ``ban``,
+``delegator`` and ``exceptions``, ``fts3.rest.client.easy`` and its ``ban``, ``delegate``, ``state``,
+``submission`` and ``whoami``, ``fts3.cli`` and its command modules. Each holds the official public names;
+another ``fts3.*`` name raises ModuleNotFoundError. Both ways refuse with `OfficialClientPresent` when the official
+package is installed too: hiding it silently would be worse than an error.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
+from collections.abc import Callable
 from types import ModuleType
 
-from fts3sdk import easy, errors
+from fts3sdk.compat._finder import MARK, OfficialClientPresent, StandInFinder, foreign_fts3, refusal
+from fts3sdk.compat._tree import OFFICIAL_TREE
 
-__all__ = ["MODULES", "OfficialClientPresent", "install", "installed", "uninstall"]
+__all__ = ["MODULES", "OfficialClientPresent", "activate", "install", "installed", "uninstall"]
 
-MODULES = ("fts3", "fts3.rest", "fts3.rest.client", "fts3.rest.client.easy", "fts3.rest.client.exceptions")
-"""The module names `install` registers."""
-
-_MARK = "__fts3sdk_compat__"
-_CLIENT_NAMES = ("Ban", "Context", "Delegator", "Inquirer", "Submitter")
+MODULES: tuple[str, ...] = tuple(OFFICIAL_TREE)
+"""Every official module name fts3sdk.compat provides."""
 
 
-class OfficialClientPresent(ImportError):
-    """The official ``fts3`` package is importable: `install` would hide it, so it refuses unless forced.
-
-    An ImportError, so ``except ImportError`` around ``install()`` falls back to the official client.
-    """
-
-
-def _package(name: str, doc: str) -> ModuleType:
-    module = ModuleType(name, doc)
-    module.__path__ = []  # a package, so that missing official submodules fail as ModuleNotFoundError
-    module.__package__ = name
-    setattr(module, _MARK, True)
-    return module
-
-
-def _modules() -> dict[str, ModuleType]:
-    top = _package("fts3", "fts3sdk stand-in for the official fts3 package (fts3sdk.compat).")
-    top.__version__ = easy.CLIENT_VERSION  # type: ignore[attr-defined]
-    rest = _package("fts3.rest", "fts3sdk stand-in for fts3.rest (fts3sdk.compat).")
-    client = _package("fts3.rest.client", "fts3sdk stand-in for fts3.rest.client (fts3sdk.compat).")
-    for name in _CLIENT_NAMES:
-        setattr(client, name, getattr(easy, name))
-    for name in errors.__all__:
-        value = getattr(errors, name)
-        if isinstance(value, type) and issubclass(value, Exception):
-            setattr(client, name, value)
-    top.rest = rest  # type: ignore[attr-defined]
-    rest.client = client  # type: ignore[attr-defined]
-    client.easy = easy  # type: ignore[attr-defined]
-    client.exceptions = errors  # type: ignore[attr-defined]
-    return dict(zip(MODULES, (top, rest, client, easy, errors), strict=True))
+def _finders() -> list[StandInFinder]:
+    return [finder for finder in sys.meta_path if isinstance(finder, StandInFinder)]
 
 
 def installed() -> bool:
-    """Whether `install` registered the stand-in modules (and they are still in place)."""
-    return getattr(sys.modules.get("fts3"), _MARK, False) is True
-
-
-def _official_importable() -> bool:
-    try:
-        return importlib.util.find_spec("fts3") is not None
-    except (ImportError, ValueError):  # a broken or spec-less "fts3" already in sys.modules
-        return True
+    """Whether the official names resolve to fts3sdk (by `install` or `activate`)."""
+    return bool(_finders())
 
 
 def install(force: bool = False) -> None:
-    """Register the official module names so that ``import fts3.rest.client.easy`` gives `fts3sdk.easy`.
+    """Make ``import fts3...`` give fts3sdk's stand-ins in this interpreter, from now on.
 
-    Idempotent. Raises OfficialClientPresent (an ImportError) when an ``fts3`` package is importable or
-    already imported, unless ``force`` (then fts3sdk replaces it for this interpreter). The official package
-    is looked up without importing it.
+    Idempotent. Raises OfficialClientPresent (an ImportError) when another ``fts3`` package is importable or
+    already imported, unless ``force`` (then fts3sdk replaces it for this interpreter: modules already imported
+    from it are dropped from ``sys.modules``). The other package is looked up without importing it.
     """
     if installed():
         return
-    if not force and ("fts3" in sys.modules or _official_importable()):
-        raise OfficialClientPresent(
-            "the official fts3 package is installed: fts3sdk.compat.install() would hide it. Use it, uninstall it, "
-            "or call install(force=True) to run on fts3sdk anyway"
-        )
-    sys.modules.update(_modules())
+    if force:
+        _forget(lambda module: not getattr(module, MARK, False))
+    else:
+        where = foreign_fts3()
+        if where is not None:
+            raise OfficialClientPresent(refusal(where), name="fts3")
+    sys.meta_path.insert(0, StandInFinder(strict=False))
+
+
+def activate() -> None:
+    """Register the stand-ins lazily, checking for the official package when ``import fts3`` happens.
+
+    What the ``fts3sdk-compat`` distribution's startup hook calls: nothing is imported or looked up until some
+    code imports ``fts3``; that import then raises OfficialClientPresent if the official package is there too.
+    """
+    if not installed():
+        sys.meta_path.insert(0, StandInFinder(strict=True))
 
 
 def uninstall() -> None:
-    """Remove the names `install` registered (modules imported since keep their references)."""
-    if not installed():
-        return
-    for name in MODULES:
-        sys.modules.pop(name, None)
+    """Undo `install`/`activate`: the official names are no longer resolved (modules imported keep their names)."""
+    for finder in _finders():
+        sys.meta_path.remove(finder)
+    _forget(lambda module: bool(getattr(module, MARK, False)))
+
+
+def _forget(which: Callable[[ModuleType], bool]) -> None:
+    for name in [name for name in sys.modules if name == "fts3" or name.startswith("fts3.")]:
+        if which(sys.modules[name]):
+            del sys.modules[name]

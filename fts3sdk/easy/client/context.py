@@ -18,15 +18,16 @@ from fts3sdk import errors
 from fts3sdk._base import Endpoint, Method, raw_json, text
 from fts3sdk._client import Client
 from fts3sdk._config import discover_certificate
+from fts3sdk._version import OFFICIAL_CLIENT_VERSION
 from fts3sdk.credentials import CredentialError, load_credential
 from fts3sdk.easy.client.request import Request
 from fts3sdk.resources import _server_api as api
 
-__all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context"]
+__all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context", "Request"]
 
 logger = logging.getLogger("fts3sdk")
 
-CLIENT_VERSION = "3.14.2"
+CLIENT_VERSION = OFFICIAL_CLIENT_VERSION
 """Version of the official client this facade stands in for (``fts3.__version__`` under `fts3sdk.compat`)."""
 DEFAULT_USER_AGENT = f"fts-python-bindings/{CLIENT_VERSION}"
 """The official client's User-Agent: servers answer it as they answer the official client (e.g. ``[]``)."""

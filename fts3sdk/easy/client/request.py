@@ -28,7 +28,8 @@ class Request:
     (argument, ``X509_CERT_DIR``, ``/etc/grid-security/certificates``); trust itself follows fts3sdk (the system
     store when none of them exists). ``body`` may be text, bytes or a mapping (sent form-encoded); ``user`` and
     ``passw`` add basic authentication; redirects are followed, as ``requests`` did. Connections are kept and
-    reused between calls (the official opened one per call): `close` releases them.
+    reused between calls (the official opened one per call): `close` releases them. Keyword-only extension:
+    ``transport`` (an httpx transport, e.g. ``httpx.MockTransport``) replaces the network.
     """
 
     def __init__(
@@ -41,6 +42,8 @@ class Request:
         fts_access_token: str | None = None,
         connectTimeout: float = 30,
         timeout: float = 30,
+        *,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.ucert = ucert
         self.ukey = ukey
@@ -51,6 +54,7 @@ class Request:
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self._trust = capath
+        self._transport = transport
         self._http: httpx.Client | None = None
 
     def _client(self) -> httpx.Client:
@@ -61,6 +65,7 @@ class Request:
             context = ssl_context(verify=self.verify, ca_path=self._trust, certificate=files)
             self._http = httpx.Client(
                 verify=context,
+                transport=self._transport,
                 timeout=httpx.Timeout(self.timeout, connect=self.connectTimeout),
                 follow_redirects=True,
             )
