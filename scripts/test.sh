@@ -10,5 +10,5 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 .venv/bin/python -m mypy
-.venv/bin/python -m ruff check --no-cache fts3sdk tests benchmarks
-.venv/bin/python -m ruff format --no-cache --check fts3sdk tests benchmarks
+.venv/bin/python -m ruff check --no-cache fts3sdk tests benchmarks compat
+.venv/bin/python -m ruff format --no-cache --check fts3sdk tests benchmarks compat

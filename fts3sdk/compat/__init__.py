@@ -2,7 +2,7 @@
 
 Two ways, both resolving the official module names to stand-ins that show fts3sdk's own functions and classes:
 
-* **No change at all**: install the ``fts3sdk-compat`` distribution (``dist/fts3-compat`` in this repository).
+* **No change at all**: install the ``fts3sdk-compat`` distribution (``compat/`` in this repository).
   Its startup hook calls `activate`; it also installs the ``fts-rest-*`` commands.
 * **One call** at the top of a program, before the first ``import fts3...``::
 
@@ -63,14 +63,18 @@ def install(force: bool = False) -> None:
     sys.meta_path.insert(0, StandInFinder(strict=False))
 
 
-def activate() -> None:
-    """Register the stand-ins lazily, checking for the official package when ``import fts3`` happens.
+def activate() -> StandInFinder:
+    """Register the stand-ins, checking for the official package when ``import fts3`` happens; gives the finder.
 
-    What the ``fts3sdk-compat`` distribution's startup hook calls: nothing is imported or looked up until some
-    code imports ``fts3``; that import then raises OfficialClientPresent if the official package is there too.
+    What the ``fts3sdk-compat`` distribution's startup hook calls on the first ``import fts3``: that import (and
+    every later one) raises OfficialClientPresent if the official package is installed too.
     """
-    if not installed():
-        sys.meta_path.insert(0, StandInFinder(strict=True))
+    finders = _finders()
+    if finders:
+        return finders[0]
+    finder = StandInFinder(strict=True)
+    sys.meta_path.insert(0, finder)
+    return finder
 
 
 def uninstall() -> None:
