@@ -15,6 +15,8 @@ from types import ModuleType
 class _Trigger:
     """Hand the first ``fts3`` import to `fts3sdk.compat`, then step aside."""
 
+    __fts3sdk_compat__ = True  # fts3sdk.compat does not mistake it for another fts3 package
+
     @classmethod
     def find_spec(
         cls, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None

@@ -53,6 +53,11 @@ _SUBMISSION = [
     "submit",
 ]
 
+_COMMANDS = ["Banning", "Delegator", "JobCanceller", "JobDeletionSubmitter", "JobLister", "JobShower"]
+_COMMANDS += ["JobSubmitter", "ServerStatus", "WhoAmI"]
+_CLI_MODULES = ["banning", "base", "delegator", "jobcanceller", "jobdeletionsubmitter", "joblister", "jobshower"]
+_CLI_MODULES += ["jobsubmitter", "serverstatus", "utils", "whoami"]
+
 OFFICIAL_NAMES: dict[str, list[str]] = {
     "fts3": ["__version__"],
     "fts3.rest": [],
@@ -112,6 +117,18 @@ OFFICIAL_NAMES: dict[str, list[str]] = {
     "fts3.rest.client.easy.state": ["Inquirer", "get_job_status", "get_jobs_statuses", "list_jobs"],
     "fts3.rest.client.easy.submission": ["ClientError", "Submitter", "delegate", "timedelta", *_SUBMISSION],
     "fts3.rest.client.easy.whoami": ["Inquirer", "whoami"],
+    "fts3.cli": [*_COMMANDS, *_CLI_MODULES],
+    "fts3.cli.base": ["Base", "CLIENT_VERSION", "CONFIG_DEFAULTS", "CONFIG_DEFAULTSECTION", "CONFIG_FILENAME"],
+    "fts3.cli.utils": ["job_as_json", "job_human_readable", "job_list_as_json", "job_list_human_readable"],
+    "fts3.cli.whoami": ["WhoAmI"],
+    "fts3.cli.delegator": ["Delegator"],
+    "fts3.cli.jobsubmitter": ["JobSubmitter"],
+    "fts3.cli.jobshower": ["JobShower"],
+    "fts3.cli.joblister": ["JobLister"],
+    "fts3.cli.jobcanceller": ["JobCanceller"],
+    "fts3.cli.banning": ["Banning"],
+    "fts3.cli.serverstatus": ["ServerStatus"],
+    "fts3.cli.jobdeletionsubmitter": ["JobDeletionSubmitter"],
 }
 """The public names of each module of the official 3.14.2 package (stdlib and M2Crypto helpers left out)."""
 
@@ -398,7 +415,7 @@ def test_unmodified_code_in_a_fresh_interpreter_over_tls(
 def test_the_official_signatures(official_python: Path) -> None:
     """Every official function and method has the same parameters and defaults here (additions at the end)."""
     dump = subprocess.run(  # the official client's interpreter, our script
-        [str(official_python), "-c", SIGNATURES, *OFFICIAL_NAMES],
+        [str(official_python), "-c", SIGNATURES, *(name for name in OFFICIAL_NAMES if not name.startswith("fts3.cli"))],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,9 +11,7 @@ import os
 import shutil
 import site
 import subprocess
-import sys
 import venv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,7 +58,7 @@ def _source_copy(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshVenv]:
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
     root = tmp_path_factory.mktemp("compat-venv")
     env = FreshVenv(root / "venv")
     venv.EnvBuilder(with_pip=False).create(env.root)
@@ -68,12 +66,13 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshVenv]:
     (env.site_packages / "_dependencies.pth").write_text("\n".join(dependencies) + "\n")
     source = _source_copy(root / "src")
     done = env.run(
-        *"-m pip install --quiet --disable-pip-version-check --no-deps --no-index --no-build-isolation".split(),
+        *["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-index"],
+        "--no-build-isolation",
         str(source),
         str(source / "compat"),
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    yield env
+    return env
 
 
 def test_installed_from_the_checkout_into_the_fresh_venv(fresh: FreshVenv) -> None:
@@ -105,6 +104,25 @@ def test_unmodified_code_runs(
     assert done.stdout.splitlines() == ["destination_spacetoken SUBMITTED 1", "missing True", "CANCELED"]
 
 
+def test_the_commands_are_installed_and_run(
+    fresh: FreshVenv, fts_server: HTTPSServer, pki: ThrowawayPKI, alice: IssuedCertificate
+) -> None:
+    names = ["ban", "delegate", "delete-submit", "server-status", "transfer-cancel", "transfer-list"]
+    names += ["transfer-status", "transfer-submit", "whoami"]
+    assert sorted(path.name for path in fresh.bin.glob("fts-rest-*")) == [f"fts-rest-{name}" for name in names]
+    credential = ["--cert", str(alice.cert_path), "--key", str(alice.key_path), "--capath", str(pki.ca_dir)]
+    done = subprocess.run(  # the script the distribution installed
+        [str(fresh.bin / "fts-rest-whoami"), "-s", fts_server.url, *credential],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=fresh.root,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[0] == f"User DN: {alice.dn}"
+
+
 def test_refuses_loudly_when_the_official_package_is_installed_too(fresh: FreshVenv) -> None:
     official = fresh.site_packages / "fts3"
     official.mkdir()
@@ -116,5 +134,14 @@ def test_refuses_loudly_when_the_official_package_is_installed_too(fresh: FreshV
         assert str(official) in done.stderr
         assert "pip uninstall fts3" in done.stderr
         assert fresh.run("-c", "import fts3sdk.easy").returncode == 0, "fts3sdk itself keeps working"
+        command = subprocess.run(  # the script the distribution installed
+            [str(fresh.bin / "fts-rest-whoami"), "-s", "https://127.0.0.1:9"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert command.returncode == 1
+        assert "the official fts3 client is installed too" in command.stderr
     finally:
         shutil.rmtree(official)

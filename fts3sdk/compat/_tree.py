@@ -22,6 +22,19 @@ class OfficialModule:
 _CLIENT = "fts3.rest.client"
 _EASY = "fts3.rest.client.easy"
 _CLI = "fts3.cli"
+_CLI_MODULES = (
+    "banning",
+    "base",
+    "delegator",
+    "jobcanceller",
+    "jobdeletionsubmitter",
+    "joblister",
+    "jobshower",
+    "jobsubmitter",
+    "serverstatus",
+    "utils",
+    "whoami",
+)
 
 OFFICIAL_TREE: dict[str, OfficialModule] = {
     "fts3": OfficialModule(None),
@@ -44,5 +57,7 @@ OFFICIAL_TREE: dict[str, OfficialModule] = {
     f"{_EASY}.state": OfficialModule("fts3sdk.easy.state"),
     f"{_EASY}.submission": OfficialModule("fts3sdk.easy.submission"),
     f"{_EASY}.whoami": OfficialModule("fts3sdk.easy.whoami"),
+    _CLI: OfficialModule("fts3sdk.rest_cli", _CLI_MODULES),
+    **{f"{_CLI}.{name}": OfficialModule(f"fts3sdk.rest_cli.{name}") for name in _CLI_MODULES},
 }
 """Every importable module of the official package, by its official name."""
