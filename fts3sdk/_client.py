@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
 import httpx
 
 from fts3sdk import errors
@@ -21,10 +20,10 @@ from fts3sdk._config import (
 from fts3sdk._core import ClientCore, transport_error
 from fts3sdk._pool import sharded_pool
 from fts3sdk._transport import RetryTransport
-from fts3sdk.models import EndpointInfo, WhoAmI
 from fts3sdk.resources import _server_api as api
 
 if TYPE_CHECKING:
+    from fts3sdk.models import EndpointInfo, WhoAmI
     from fts3sdk.resources.bans import AsyncStorage, AsyncUsers, Storage, Users
     from fts3sdk.resources.delegation import AsyncDelegations, Delegations
     from fts3sdk.resources.jobs import Archive, AsyncArchive, AsyncFiles, AsyncJobs, Files, Jobs
@@ -244,6 +243,8 @@ class AsyncClient(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
             result, error = None, None
             if isinstance(step, Sleep):
+                import anyio
+
                 await anyio.sleep(step.seconds)
                 continue
             try:

@@ -24,10 +24,10 @@ from fts3sdk._config import (
 )
 from fts3sdk._transport import RetryPolicy
 from fts3sdk._version import __version__
-from fts3sdk.models import EndpointInfo
 
 if TYPE_CHECKING:
     from fts3sdk.credentials import Credential
+    from fts3sdk.models import EndpointInfo
 
 __all__ = ["ClientCore", "transport_error"]
 
