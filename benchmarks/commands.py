@@ -2,21 +2,22 @@
 
 Each command runs as a fresh process against `fts3sdk.testing` served over TLS by another process (`_serve.py`),
 with a client certificate, as in a shell loop. The official command and ours alternate run by run; the figure is
-the median. Ours is what the fts3sdk-compat console script runs (``from fts3sdk.rest_cli import <x>_main``),
-in this interpreter's environment. Also ``fts3sdk`` (the typed CLI) for whoami, status and submit, and
-``--help`` of every command.
+the median. Ours are the console scripts of fts3sdk-compat installed (not editable) from this checkout into a
+fresh virtualenv (`compat_venv`), startup hook included. Also ``fts3sdk`` (the typed CLI) for whoami, status and
+submit, and ``--help`` of every command.
 """
 
 from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks._harness import Measurement, Report, Target
+from benchmarks.compat_venv import build_compat_venv
 from benchmarks.polling import served
 
 SOURCE, DESTINATION = "gsiftp://source.example.org/bench", "gsiftp://dest.example.org/bench"
@@ -48,11 +49,6 @@ def _typed(info: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def _ours(command: str) -> list[str]:
-    entry = command.replace("-", "_") + "_main"
-    return [sys.executable, "-c", f"from fts3sdk.rest_cli import {entry}; {entry}()"]
-
-
 def _wall(argv: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, timeout=120)
@@ -75,23 +71,16 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
     if official_python is None:
         report.notes.append("(h) fts-rest-* wall time: skipped (no official client).")
         return
-    runs = 3 if quick else 9
-    official_bin = official_python.parent
-    typed = Path(sys.executable).parent / "fts3sdk"
-    with served(4) as info:
-        scenarios = _scenarios(info)
-        for command, args in scenarios.items():
-            contenders = {
-                "official": [str(official_bin / f"fts-rest-{command}"), *args],
-                "ours": [*_ours(command), *args],
-            }
-            if command in _typed(info) and typed.exists():
-                contenders["fts3sdk"] = [str(typed), *_typed(info)[command]]
+    runs = 3 if quick else 11
+    with tempfile.TemporaryDirectory() as directory, served(4) as info:
+        ours = build_compat_venv(Path(directory)).bin
+        for command, args in _scenarios(info).items():
+            official, mine = str(official_python.parent / f"fts-rest-{command}"), str(ours / f"fts-rest-{command}")
+            contenders = {"official": [official, *args], "ours": [mine, *args]}
+            if command in _typed(info):
+                contenders["fts3sdk"] = [str(ours / "fts3sdk"), *_typed(info)[command]]
             _record(report, f"(h) fts-rest-{command}", _measure(contenders, runs), runs, limit=1.25)
-            helps = {
-                "official": [str(official_bin / f"fts-rest-{command}"), "--help"],
-                "ours": [*_ours(command), "--help"],
-            }
+            helps = {"official": [official, "--help"], "ours": [mine, "--help"]}
             _record(report, f"(h) fts-rest-{command} --help", _measure(helps, runs), runs, limit=1.5)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -123,3 +125,36 @@ def test_refuses_next_to_the_official_client(
         _main.whoami_main()
     assert exited.value.code == 1
     assert "the official fts3 client is installed too (/site-packages/fts3/__init__.py)" in capsys.readouterr().err
+
+
+def _modules_after(code: str) -> set[str]:
+    done = subprocess.run(  # our own interpreter
+        [sys.executable, "-c", f"{code}\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_the_easy_path_imports_neither_pydantic_nor_the_models_nor_httpx_cli() -> None:
+    loaded = _modules_after("import fts3sdk.easy, fts3sdk.rest_cli, fts3sdk.resources.delegation")
+    assert "httpx" in loaded
+    assert not {"pydantic", "fts3sdk.models.jobs", "anyio", "rich", "click", "typer"} & loaded
+
+
+def test_help_imports_no_http_stack() -> None:
+    loaded = _modules_after(
+        "import contextlib, io, sys\n"
+        "from fts3sdk.rest_cli import WhoAmI\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    WhoAmI()(['--help'])"
+    )
+    assert not {"httpx", "ssl", "cryptography", "pydantic"} & loaded
+
+
+def test_httpx_command_line_still_works_when_deferred() -> None:
+    loaded = _modules_after("import fts3sdk, httpx\nassert callable(httpx.main)")
+    assert "rich" not in loaded
+    assert "rich" in _modules_after("import fts3sdk, httpx\nimport httpx._main as real\nassert real.print_help")

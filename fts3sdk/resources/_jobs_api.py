@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
+import httpx
+
 from fts3sdk import models
-from fts3sdk._base import Endpoint, Flow, Sleep, json_value, model, segment
+from fts3sdk._base import Endpoint, Flow, Sleep, invalid_response, json_value, model, raw_json, segment
 from fts3sdk._results import Batch, entry_error
 
 if TYPE_CHECKING:
@@ -223,10 +225,12 @@ def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
 
 def submit_job(body: bytes) -> Endpoint[str]:
     """``POST /jobs`` with a JSON body; never resent once it may have reached the server."""
-    parse = model(dict[str, Any])
 
-    def job_id(response: Any) -> str:
-        return str(parse(response)["job_id"])
+    def job_id(response: httpx.Response) -> str:
+        answer = raw_json(response)  # one field: no validator to build (a command submits once and exits)
+        if not isinstance(answer, dict) or "job_id" not in answer:
+            raise invalid_response(response, f"expected an object with job_id, got {answer!r}")
+        return str(answer["job_id"])
 
     headers = {"Content-Type": "application/json"}
     return Endpoint("POST", "/jobs", job_id, content=body, headers=headers, may_resend=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import traceback
 from typing import NoReturn
@@ -38,6 +39,8 @@ def _run(module: str, name: str, *, exit_with_result: bool = False) -> NoReturn:
     from fts3sdk.rest_cli._output import setup
 
     _refuse_next_to_the_official()
+    # pydantic scans every installed distribution for plugins on its first validator; a command has none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     setup()
     try:
         command = getattr(importlib.import_module(f"fts3sdk.rest_cli.{module}"), name)()

@@ -6,7 +6,8 @@ import getpass
 import json
 import logging
 import os
-from collections.abc import Mapping
+import ssl
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any
@@ -19,7 +20,6 @@ from fts3sdk._base import Endpoint, Method, raw_json, text
 from fts3sdk._client import Client
 from fts3sdk._config import discover_certificate
 from fts3sdk._version import OFFICIAL_CLIENT_VERSION
-from fts3sdk.credentials import CredentialError, load_credential
 from fts3sdk.easy.client.request import Request
 from fts3sdk.resources import _server_api as api
 
@@ -117,10 +117,7 @@ class Context:
         self.x509 = self.x509_list[0]
         if self.x509.not_valid_after_utc < datetime.now(timezone.utc):
             raise Exception("Proxy expired!")  # the official client raises a plain Exception
-        try:
-            load_credential(ucert, ukey, passphrase=self._read_passwd)
-        except CredentialError as exc:
-            raise Exception(f"Could not load {ukey}: {exc}") from exc
+        _check_key(ucert, ukey, self._read_passwd)
         self.ucert, self.ukey = ucert, ukey
 
     def _connect(
@@ -220,6 +217,21 @@ def _check_request_class(request_class: object) -> None:
         "replace the network, pass transport= (an httpx transport such as httpx.MockTransport or "
         "fts3sdk.testing.FakeFTS().transport())"
     )
+
+
+def _check_key(ucert: str, ukey: str, passphrase: Callable[[], bytes]) -> None:
+    # OpenSSL checks the pair in about a millisecond; cryptography's full RSA validation takes 0.1 s, paid only
+    # by a delegation (which signs with the key), or here to explain a refusal in a person's words.
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(ucert, ukey, password=passphrase)
+    except (ssl.SSLError, OSError, ValueError) as refused:
+        from fts3sdk.credentials import CredentialError, load_credential
+
+        try:
+            load_credential(ucert, ukey, passphrase=passphrase)
+        except CredentialError as exc:
+            raise Exception(f"Could not load {ukey}: {exc}") from exc  # the official client's exception
+        raise Exception(f"Could not load {ukey}: {refused}") from refused
 
 
 def _certificates(path: str) -> list[x509.Certificate]:
