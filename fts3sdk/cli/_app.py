@@ -11,8 +11,10 @@ from fts3sdk._version import __version__
 from fts3sdk.cli import _commands_jobs as jobs
 from fts3sdk.cli import _commands_server as server
 from fts3sdk.cli._demo import demo
+from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import Runtime
 from fts3sdk.cli._submit import submit
+from fts3sdk.cli._usage import Command, Group, ParserError, usage_error
 
 __all__ = ["app", "run"]
 
@@ -28,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -47,26 +50,35 @@ def _root(
     """Command line for CERN's FTS3 File Transfer Service, built on the fts3sdk typed client."""
 
 
-app.command("submit")(submit)
-app.command("status")(jobs.status)
-app.command("list")(jobs.list_jobs)
-app.command("cancel")(jobs.cancel)
-app.command("whoami")(server.whoami)
-app.command("server-info")(server.server_info)
-app.command("delegate")(server.delegate)
-app.command("proxy-init")(server.proxy_init)
-app.command("ban")(server.ban)
-app.command("unban")(server.unban)
-app.command("demo")(demo)
-app.command("schemas", hidden=True)(server.schemas)
+app.command("submit", cls=Command)(submit)
+app.command("status", cls=Command)(jobs.status)
+app.command("list", cls=Command)(jobs.list_jobs)
+app.command("cancel", cls=Command)(jobs.cancel)
+app.command("whoami", cls=Command)(server.whoami)
+app.command("server-info", cls=Command)(server.server_info)
+app.command("delegate", cls=Command)(server.delegate)
+app.command("proxy-init", cls=Command)(server.proxy_init)
+app.command("ban", cls=Command)(server.ban)
+app.command("unban", cls=Command)(server.unban)
+app.command("demo", cls=Command)(demo)
+app.command("schemas", hidden=True, cls=Command)(server.schemas)
 
 
 def run(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
     """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and give the exit status."""
     command = typer.main.get_command(app)
+    args = None if argv is None else list(argv)
     try:
-        command.main(args=None if argv is None else list(argv), prog_name="fts3sdk", obj=Runtime(transport))
+        result = command.main(args=args, prog_name="fts3sdk", obj=Runtime(transport), standalone_mode=False)
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    except ParserError as exc:
+        status, line = usage_error(exc)
+        if line is not None:
+            typer.echo(f"error: {line}", err=True)
+        return status
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        return int(ExitCode.ERROR)
+    return result if isinstance(result, int) else 0
