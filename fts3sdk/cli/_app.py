@@ -8,13 +8,14 @@ import httpx
 import typer
 
 from fts3sdk._version import __version__
+from fts3sdk.cli import _commands_events as events
 from fts3sdk.cli import _commands_jobs as jobs
 from fts3sdk.cli import _commands_server as server
 from fts3sdk.cli._demo import demo
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import Runtime
 from fts3sdk.cli._submit import submit
-from fts3sdk.cli._usage import Command, Group, ParserError, usage_error
+from fts3sdk.cli._usage import Group, ParserError, usage_error
 
 __all__ = ["app", "run"]
 
@@ -50,18 +51,19 @@ def _root(
     """Command line for CERN's FTS3 File Transfer Service, built on the fts3sdk typed client."""
 
 
-app.command("submit", cls=Command)(submit)
-app.command("status", cls=Command)(jobs.status)
-app.command("list", cls=Command)(jobs.list_jobs)
-app.command("cancel", cls=Command)(jobs.cancel)
-app.command("whoami", cls=Command)(server.whoami)
-app.command("server-info", cls=Command)(server.server_info)
-app.command("delegate", cls=Command)(server.delegate)
-app.command("proxy-init", cls=Command)(server.proxy_init)
-app.command("ban", cls=Command)(server.ban)
-app.command("unban", cls=Command)(server.unban)
-app.command("demo", cls=Command)(demo)
-app.command("schemas", hidden=True, cls=Command)(server.schemas)
+app.command("submit")(submit)
+app.command("status")(jobs.status)
+app.command("list")(jobs.list_jobs)
+app.command("cancel")(jobs.cancel)
+app.command("events")(events.events)
+app.command("whoami")(server.whoami)
+app.command("server-info")(server.server_info)
+app.command("delegate")(server.delegate)
+app.command("proxy-init")(server.proxy_init)
+app.command("ban")(server.ban)
+app.command("unban")(server.unban)
+app.command("demo")(demo)
+app.command("schemas", hidden=True)(server.schemas)
 
 
 def run(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:

@@ -45,6 +45,8 @@ def _tidy(params: list[Any]) -> list[Any]:
             param.__class__ = _Argument  # the same object, displayed differently; parsing is unchanged
         elif getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""  # a flag takes no value: show none
+        elif getattr(param, "multiple", False) and param.metavar is None:
+            param.metavar = _parameter_name(param).lstrip("-").replace("-", "_").upper()  # --vo VO, not <list[str]>
     return params
 
 
@@ -57,11 +59,18 @@ class Command(TyperCommand):
 
 
 class Group(TyperGroup):
-    """The command group, with the help of `Command`."""
+    """The command group: its commands are `Command`s, whatever registered them."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, with flags shown without a type."""
         return _tidy(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command ``cmd_name``, shown as a `Command`."""
+        command = super().get_command(ctx, cmd_name)
+        if type(command) is TyperCommand:
+            command.__class__ = Command  # a subclass adding no state: only the help changes
+        return command
 
 
 def _parameter_name(param: Any) -> str:
