@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -179,6 +179,7 @@ def test_problems_are_capped(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert lines[-1] == "... and 10 more problem(s) not shown"
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared, noisy machines
 @given(
     st.lists(
         st.dictionaries(
