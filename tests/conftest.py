@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -13,7 +13,7 @@ import pytest
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
 from tests import _confinement
-from tests.recordings import Recording, load
+from tests.recordings import Recording, SetName, load
 
 _confinement.install()
 
@@ -55,11 +55,39 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-class Replay:
-    """A MockTransport handler answering each request with the next recording, after checking it matches."""
+class CutShort(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after ``received``, as the server's broken answers do (httpx raises mid-read)."""
 
-    def __init__(self, *names: str) -> None:
-        self.expected: list[Recording] = [load(name) for name in names]
+    def __init__(self, received: bytes, error: str) -> None:
+        self.received = received
+        self.error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.received
+        raise httpx.RemoteProtocolError(self.error)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.received
+        raise httpx.RemoteProtocolError(self.error)
+
+
+def recorded_response(rec: Recording) -> httpx.Response:
+    """The recorded answer as an httpx response; a body the server cut off breaks off the same way."""
+    if rec.transport_error is not None:
+        return httpx.Response(
+            rec.status, headers=rec.headers, stream=CutShort(rec.body_text.encode(), rec.transport_error)
+        )
+    return httpx.Response(rec.status, content=rec.body_text.encode(), headers=rec.headers)
+
+
+class Replay:
+    """A MockTransport handler answering each request with the next recording, after checking it matches.
+
+    Names are of the ``responses`` set unless ``set`` says otherwise.
+    """
+
+    def __init__(self, *names: str, set: SetName = "responses") -> None:
+        self.expected: list[Recording] = [load(name, set) for name in names]
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -71,7 +99,7 @@ class Replay:
         assert dict(request.url.params) == rec.query
         if rec.request_body is not None and rec.method == "POST" and rec.path != "/jobs":
             assert json.loads(request.content) == rec.request_body
-        return httpx.Response(rec.status, content=rec.body_text.encode(), headers=rec.headers)
+        return recorded_response(rec)
 
     def done(self) -> None:
         assert not self.expected, f"requests not made: {[r.name for r in self.expected]}"

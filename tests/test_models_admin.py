@@ -33,7 +33,6 @@ from fts3sdk.models import (
     ShareConfig,
     StatInfo,
     StorageConfig,
-    StorageInfo,
     TpcSupport,
     WhoAmI,
 )
@@ -41,7 +40,6 @@ from tests.recordings import Recording, SetName, load, names
 from tests.test_models import _extras, _response
 
 ADMIN: SetName = "admin-api"
-StoragePair = tuple[StorageInfo | None, dict[str, dict[str, int]] | None]
 NO_MODEL = object()
 """An answer the SDK never reads: ``POST /config/global`` (cut short, or the HTML page in a JSON string)."""
 
@@ -56,7 +54,7 @@ _CONFIG: dict[tuple[str, str], Any] = {
     ("GET", "links/*"): LinkConfig,
     ("POST", "shares"): int,
     ("GET", "shares"): list[ShareConfig],
-    ("POST", "se"): StoragePair,
+    ("POST", "se"): StorageConfig,
     ("GET", "se"): dict[str, StorageConfig],
     ("POST", "authorize"): AuthorizationByDn,
     ("GET", "authorize"): list[AuthorizationByDn],
@@ -85,9 +83,11 @@ EXPECTED_EXTRAS = {
     "optimizer_current_set_unknown_key": ["OptimizerEvolution.colour", "Optimizer.colour"],
 }
 LOSSY = {
-    # Flags sent as "0" strings are read as booleans.
+    # Flags sent as "0" strings are read as booleans; the [se_info, operations] pair is read as one object.
     "config_se_get",
     "config_se_get_one",
+    "config_se_set",
+    "config_se_set_ops_only",
     # The [evolution, optimizer] pair is read as one object, each side without the other's echoed keys.
     "optimizer_current_set",
     "optimizer_current_set_anonymous",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field, JsonValue, NonNegativeFloat, NonNegativeInt
+from pydantic import Field, JsonValue, NonNegativeFloat, NonNegativeInt, model_validator
 
 from fts3sdk.models._types import FTSModel, OpenEnum, SpecModel, UTCDateTime
 
@@ -208,12 +208,22 @@ class StorageSettings(SpecModel):
 
 
 class StorageConfig(FTSModel):
-    """Settings and per-VO operation limits of one storage (``/config/se``)."""
+    """Settings and per-VO operation limits of one storage (``/config/se``).
+
+    ``POST /config/se`` answers the pair ``[se_info or null, operations or null]``; it is read as this model too.
+    """
 
     se_info: StorageInfo | None = None
     """The storage's settings (absent when only operation limits are set)."""
     operations: dict[str, dict[str, int]] | None = None
     """Concurrent operation limits: VO → operation (e.g. ``delete``, ``staging``) → limit."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        if isinstance(data, list) and len(data) == 2:
+            return {"se_info": data[0], "operations": data[1]}
+        return data
 
 
 class AuthorizationByDn(FTSModel):
