@@ -99,30 +99,42 @@ def get_se(ctx: Ctx) -> WireResponse:
 
 
 def set_se(ctx: Ctx) -> WireResponse:
-    """``POST /config/se``: settings and limits per storage; answers ``[se_info, operations]`` of the last one."""
+    """``POST /config/se``: settings and limits per storage; answers ``[se_info, operations]`` of the last one.
+
+    All or nothing: a refused storage leaves every storage of the request unchanged (the server rolls back).
+    """
     ctx.authorize("config")
     data = input_as_dict(ctx.request)
     config = ctx.state.config
-    info: dict[str, Any] | None = None
-    operations: Any = None
-    for storage, wanted in data.items():
-        if not storage or storage.isspace() or not isinstance(wanted, dict):
+    saved = (dict(config.storages), dict(config.limits), list(config.audit))
+    try:
+        answer = [_set_storage(ctx, storage, wanted) for storage, wanted in data.items()]
+    except HTTPError:
+        config.storages, config.limits = saved[0], saved[1]
+        config.audit[:] = saved[2]
+        raise
+    return json_response(answer[-1] if answer else [None, None])
+
+
+def _set_storage(ctx: Ctx, storage: str, wanted: Any) -> list[Any]:
+    if not storage or storage.isspace() or not isinstance(wanted, dict):
+        raise HTTPError(400, "Malformed configuration")
+    config = ctx.state.config
+    info, operations = None, wanted.get("operations")
+    new_info = wanted.get("se_info")
+    if new_info:
+        if not isinstance(new_info, dict):
             raise HTTPError(400, "Malformed configuration")
-        info, operations = None, wanted.get("operations")
-        new_info = wanted.get("se_info")
-        if new_info:
-            if not isinstance(new_info, dict):
-                raise HTTPError(400, "Malformed configuration")
-            values = {key: _se_value(key, value) for key, value in new_info.items()}
-            info = (config.storages.get(storage) or {"storage": storage}) | values
-            config.storages[storage] = {key: _column_value(key, value) for key, value in info.items()}
-            audit(ctx.state, ctx.caller, "set-se-config", f"Set config {storage}: {audit_json(wanted)}")
-        if operations:
-            if not isinstance(operations, dict):
-                raise HTTPError(400, "Malformed configuration")
-            _set_limits(ctx, storage, operations)
-            audit(ctx.state, ctx.caller, "set-se-limits", f"Set limits for {storage}: {audit_json(operations)}")
-    return json_response([info, operations])
+        values = {key: _se_value(key, value) for key, value in new_info.items()}
+        info = (config.storages.get(storage) or {"storage": storage}) | values
+        config.storages[storage] = {key: _column_value(key, value) for key, value in info.items()}
+        audit(ctx.state, ctx.caller, "set-se-config", f"Set config {storage}: {audit_json(wanted)}")
+    if operations:
+        if not isinstance(operations, dict):
+            raise HTTPError(400, "Malformed configuration")
+        _set_limits(ctx, storage, operations)
+        audit(ctx.state, ctx.caller, "set-se-limits", f"Set limits for {storage}: {audit_json(operations)}")
+    return [info, operations]
 
 
 def _set_limits(ctx: Ctx, storage: str, operations: dict[str, Any]) -> None:
