@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -12,6 +12,7 @@ import pytest
 
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
+from fts3sdk.testing._transport import CutShort, FakeTransport
 from tests import _confinement
 from tests.recordings import Recording, SetName, load
 
@@ -53,22 +54,6 @@ def alice(fts_user_cert: IssuedCertificate) -> IssuedCertificate:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-class CutShort(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body that breaks off after ``received``, as the server's broken answers do (httpx raises mid-read)."""
-
-    def __init__(self, received: bytes, error: str) -> None:
-        self.received = received
-        self.error = error
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self.received
-        raise httpx.RemoteProtocolError(self.error)
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self.received
-        raise httpx.RemoteProtocolError(self.error)
 
 
 def recorded_response(rec: Recording) -> httpx.Response:
@@ -117,9 +102,9 @@ def kind(request: pytest.FixtureRequest) -> str:
 def make_client(kind: str) -> Iterator[Callable[..., AnyClient]]:
     made: list[AnyClient] = []
 
-    def make(handler: Handler, **options: Any) -> AnyClient:
+    def make(handler: Handler | FakeTransport, **options: Any) -> AnyClient:
         options.setdefault("anonymous", True)
-        transport = httpx.MockTransport(handler)
+        transport = handler if isinstance(handler, FakeTransport) else httpx.MockTransport(handler)
         client: AnyClient = (
             Client(ENDPOINT, transport=transport, **options)
             if kind == "sync"

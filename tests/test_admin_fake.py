@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
-from fts3sdk import AsyncClient, Client, StorageSettings, errors
+from fts3sdk import Client, StorageSettings, errors
 from fts3sdk.resources.dm import gfal_errno
 from fts3sdk.testing import FakeFTS, HTTPSServer, Identity, IssuedCertificate, KeyPool, ThrowawayPKI
 from tests.conftest import AnyClient, call
 
 pytestmark = pytest.mark.anyio
-ENDPOINT = "https://fts3.example.org:8446"
 ALICE = "/DC=org/DC=example/O=Test/CN=Alice"
 BOB = "/DC=org/DC=example/O=Test/CN=Bob"
 SRC = "gsiftp://source.example.org"
@@ -27,24 +26,13 @@ def fake(fts_key_pool: KeyPool) -> FakeFTS:
 
 
 @pytest.fixture
-def connect(kind: str, fake: FakeFTS) -> Iterator[Connect]:
+def connect(make_client: Callable[..., AnyClient], fake: FakeFTS) -> Connect:
     """A client of either kind speaking to ``fake`` as an identity (default: root)."""
-    made: list[AnyClient] = []
 
     def make(identity: Identity | None = None) -> AnyClient:
-        transport = fake.transport(identity or fake.root_identity())
-        client: AnyClient = (
-            Client(ENDPOINT, transport=transport, anonymous=True)
-            if kind == "sync"
-            else AsyncClient(ENDPOINT, transport=transport, anonymous=True)
-        )
-        made.append(client)
-        return client
+        return make_client(fake.transport(identity or fake.root_identity()))
 
-    yield make
-    for client in made:
-        if isinstance(client, Client):
-            client.close()
+    return make
 
 
 async def test_a_link_is_created_listed_audited_and_deleted(connect: Connect, fake: FakeFTS) -> None:

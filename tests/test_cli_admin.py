@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -13,22 +10,13 @@ from fts3sdk import Host, LinkConfig, StorageConfig
 from fts3sdk.cli import ExitCode, main
 from fts3sdk.cli._commands_config_access import parse_limits, parse_weights
 from fts3sdk.testing import FakeFTS, Identity, IssuedCertificate, KeyPool
+from tests.test_cli import Result, one_error_line
 
 ENDPOINT = "https://fts3.example.org:8446"
 SRC = "gsiftp://source.example.org"
 DST = "gsiftp://dest.example.org"
 DAVS = "davs://storage.example.org/data"
 BOB = "/DC=org/DC=example/O=Test/CN=Bob"
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 Run = Callable[..., Result]
@@ -53,14 +41,6 @@ def run(
         return Result(code, out, err)
 
     return invoke
-
-
-def one_error_line(result: Result, code: ExitCode, text: str) -> None:
-    assert result.code == code, result
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("error: ")
-    assert text in lines[0]
 
 
 def test_hosts_and_drain(run: Run, fake: FakeFTS) -> None:

@@ -12,8 +12,7 @@ import typer
 from fts3sdk import GlobalConfig, Host, LinkConfig
 from fts3sdk.cli._commands_config_access import activity_app, authorize_app, se_app
 from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._output import print_json
-from fts3sdk.cli._tables import print_table
+from fts3sdk.cli._tables import emit, print_table
 
 __all__ = ["config_app"]
 
@@ -51,10 +50,7 @@ def hosts(*, conn: Connection) -> None:
     """List the FTS nodes' services with their last heartbeat and drain flag."""
     with conn.client() as client:
         rows = client.config.hosts()
-    if conn.json:
-        print_json(rows)
-    else:
-        _hosts(rows)
+    emit(conn, rows, lambda: _hosts(rows))
 
 
 @with_options(CONNECTION)
@@ -67,10 +63,10 @@ def drain(
     """Drain an FTS node: it finishes its transfers and takes no new ones (--undo ends the drain)."""
     with conn.client() as client:
         rows = client.config.undrain(hostname) if undo else client.config.drain(hostname)
-    if conn.json:
-        print_json(rows)
-    else:
-        _hosts(rows)
+    emit(conn, rows, lambda: _hosts(rows))
+
+
+_AUDIT_COLUMNS = ("When (UTC)", "Who", "Action", "Change")
 
 
 @with_options(CONNECTION)
@@ -83,10 +79,7 @@ def audit(
     """Show the latest configuration changes (the server keeps 100), newest first."""
     with conn.client() as client:
         entries = [e for e in client.config.audit() if action is None or e.action == action][:limit]
-    if conn.json:
-        print_json(entries)
-        return
-    print_table(("When (UTC)", "Who", "Action", "Change"), [(e.datetime, e.dn, e.action, e.config) for e in entries])
+    emit(conn, entries, lambda: print_table(_AUDIT_COLUMNS, [(e.datetime, e.dn, e.action, e.config) for e in entries]))
 
 
 # --- global -------------------------------------------------------------------------------------------------
@@ -94,9 +87,12 @@ def audit(
 _GLOBAL_COLUMNS = ("VO", "Retries", "Max queue (h)", "Timeout (s)", "s/MB", "Show DN", "No streams")
 
 
-def _global_row(vo: str, entry: GlobalConfig) -> tuple[object, ...]:
-    values = (entry.retry, entry.max_time_queue, entry.global_timeout, entry.sec_per_mb)
-    return (vo, *values, entry.show_user_dn, entry.no_streaming)
+def _globals(entries: dict[str, GlobalConfig]) -> None:
+    rows = [
+        (vo, e.retry, e.max_time_queue, e.global_timeout, e.sec_per_mb, e.show_user_dn, e.no_streaming)
+        for vo, e in entries.items()
+    ]
+    print_table(_GLOBAL_COLUMNS, rows, right=_GLOBAL_COLUMNS[1:5])
 
 
 @with_options(CONNECTION)
@@ -104,10 +100,7 @@ def global_show(*, conn: Connection) -> None:
     """Show the settings of every VO that has its own, and the defaults (*)."""
     with conn.client() as client:
         entries = client.config.globals.list()
-    if conn.json:
-        print_json(entries)
-        return
-    print_table(_GLOBAL_COLUMNS, [_global_row(vo, entry) for vo, entry in entries.items()], right=_GLOBAL_COLUMNS[1:5])
+    emit(conn, entries, lambda: _globals(entries))
 
 
 @with_options(CONNECTION)
@@ -139,10 +132,7 @@ def global_set(
             show_user_dn=show_user_dn,
             no_streaming=no_streaming,
         )
-    if conn.json:
-        print_json(entry)
-    else:
-        print_table(_GLOBAL_COLUMNS, [_global_row(vo, entry)], right=_GLOBAL_COLUMNS[1:5])
+    emit(conn, entry, lambda: _globals({vo: entry}))
 
 
 @with_options(CONNECTION)
@@ -150,10 +140,7 @@ def global_delete(vo: VoArgument, *, conn: Connection) -> None:
     """Drop a VO's own settings: the defaults (*) apply to it again."""
     with conn.client() as client:
         client.config.globals.delete(vo)
-    if conn.json:
-        print_json({"deleted": vo})
-    else:
-        typer.echo(f"deleted the settings of {vo}")
+    emit(conn, {"deleted": vo}, lambda: typer.echo(f"deleted the settings of {vo}"))
 
 
 global_app.command("show")(global_show)
@@ -185,10 +172,7 @@ def links_list(*, conn: Connection) -> None:
     """List the configured links."""
     with conn.client() as client:
         rows = client.config.links.list()
-    if conn.json:
-        print_json(rows)
-    else:
-        _links(rows)
+    emit(conn, rows, lambda: _links(rows))
 
 
 @with_options(CONNECTION)
@@ -196,10 +180,7 @@ def links_show(name: Name, *, conn: Connection) -> None:
     """Show one link."""
     with conn.client() as client:
         link = client.config.links.get(name)
-    if conn.json:
-        print_json(link)
-    else:
-        _links([link])
+    emit(conn, link, lambda: _links([link]))
 
 
 @with_options(CONNECTION)
@@ -235,10 +216,7 @@ def links_set(
             tcp_buffer_size=tcp_buffer_size,
             no_delegation=no_delegation,
         )
-    if conn.json:
-        print_json(link)
-    else:
-        _links([link])
+    emit(conn, link, lambda: _links([link]))
 
 
 @with_options(CONNECTION)
@@ -246,10 +224,7 @@ def links_delete(name: Name, *, conn: Connection) -> None:
     """Delete a link (an unknown name is not an error)."""
     with conn.client() as client:
         client.config.links.delete(name)
-    if conn.json:
-        print_json({"deleted": name})
-    else:
-        typer.echo(f"deleted link {name}")
+    emit(conn, {"deleted": name}, lambda: typer.echo(f"deleted link {name}"))
 
 
 links_app.command("list")(links_list)
@@ -261,15 +236,15 @@ links_app.command("delete")(links_delete)
 # --- shares -------------------------------------------------------------------------------------------------
 
 
+_SHARE_COLUMNS = ("Source", "Destination", "VO", "Share")
+
+
 @with_options(CONNECTION)
 def shares_list(*, conn: Connection) -> None:
     """List the VO shares on links."""
     with conn.client() as client:
         rows = client.config.shares.list()
-    if conn.json:
-        print_json(rows)
-        return
-    print_table(("Source", "Destination", "VO", "Share"), [(s.source, s.destination, s.vo, s.share) for s in rows])
+    emit(conn, rows, lambda: print_table(_SHARE_COLUMNS, [(s.source, s.destination, s.vo, s.share) for s in rows]))
 
 
 @with_options(CONNECTION)
@@ -284,10 +259,11 @@ def shares_set(
     """Set a VO's share on a link."""
     with conn.client() as client:
         stored = client.config.shares.set(source, destination, vo, share=share)
-    if conn.json:
-        print_json(stored)
-        return
-    typer.echo(f"{stored.vo} has share {stored.share} on {stored.source} -> {stored.destination}")
+    emit(
+        conn,
+        stored,
+        lambda: typer.echo(f"{stored.vo} has share {stored.share} on {stored.source} -> {stored.destination}"),
+    )
 
 
 @with_options(CONNECTION)
@@ -296,10 +272,7 @@ def shares_delete(source: Storage, destination: Storage, vo: VoArgument, *, conn
     with conn.client() as client:
         client.config.shares.delete(source, destination, vo)
     deleted = {"source": source, "destination": destination, "vo": vo}
-    if conn.json:
-        print_json({"deleted": deleted})
-    else:
-        typer.echo(f"deleted the share of {vo}")
+    emit(conn, {"deleted": deleted}, lambda: typer.echo(f"deleted the share of {vo}"))
 
 
 shares_app.command("list")(shares_list)

@@ -6,10 +6,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from fts3sdk import StorageConfig, StorageInfo, StorageSettings
+from fts3sdk import ActivityShares, StorageConfig, StorageInfo, StorageSettings
 from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._output import print_json
-from fts3sdk.cli._tables import print_table
+from fts3sdk.cli._tables import emit, print_table
 
 __all__ = ["activity_app", "authorize_app", "parse_limits", "parse_weights", "se_app"]
 
@@ -73,10 +72,7 @@ def se_list(*, conn: Connection) -> None:
     """List the storages with settings or limits (* holds the defaults)."""
     with conn.client() as client:
         configs = client.config.storages.list()
-    if conn.json:
-        print_json(configs)
-    else:
-        _storages(configs)
+    emit(conn, configs, lambda: _storages(configs))
 
 
 @with_options(CONNECTION)
@@ -86,10 +82,7 @@ def se_show(se: Se, *, conn: Connection) -> None:
         config = client.config.storages.get(se)
     if config is None:
         raise ValueError(f"{se} has no settings nor limits of its own")
-    if conn.json:
-        print_json(config)
-    else:
-        _storages({se: config})
+    emit(conn, config, lambda: _storages({se: config}))
 
 
 @with_options(CONNECTION)
@@ -123,10 +116,7 @@ def se_set(
     )  # fmt: skip
     with conn.client() as client:
         stored = client.config.storages.set(se, settings=settings, operations=parse_limits(limit or []) or None)
-    if conn.json:
-        print_json(stored)
-    else:
-        _storages({se: stored})
+    emit(conn, stored, lambda: _storages({se: stored}))
 
 
 @with_options(CONNECTION)
@@ -134,10 +124,7 @@ def se_delete(se: Se, *, conn: Connection) -> None:
     """Drop a storage's settings and limits."""
     with conn.client() as client:
         client.config.storages.delete(se)
-    if conn.json:
-        print_json({"deleted": se})
-    else:
-        typer.echo(f"deleted the settings of {se}")
+    emit(conn, {"deleted": se}, lambda: typer.echo(f"deleted the settings of {se}"))
 
 
 se_app.command("list")(se_list)
@@ -161,10 +148,7 @@ def authorize_list(
     """List the access levels granted to DNs."""
     with conn.client() as client:
         grants = client.config.authorizations.list(dn=dn, operation=operation)
-    if conn.json:
-        print_json(grants)
-    else:
-        print_table(("DN", "Operation"), [(grant.dn, grant.operation) for grant in grants])
+    emit(conn, grants, lambda: print_table(("DN", "Operation"), [(grant.dn, grant.operation) for grant in grants]))
 
 
 @with_options(CONNECTION)
@@ -172,10 +156,7 @@ def authorize_grant(dn: Dn, operation: Operation, *, conn: Connection) -> None:
     """Grant an operation at level all to a DN (admin only through the database)."""
     with conn.client() as client:
         grant = client.config.authorizations.grant(dn, operation)
-    if conn.json:
-        print_json(grant)
-    else:
-        typer.echo(f"granted {grant.operation} to {grant.dn}")
+    emit(conn, grant, lambda: typer.echo(f"granted {grant.operation} to {grant.dn}"))
 
 
 @with_options(CONNECTION)
@@ -188,10 +169,11 @@ def authorize_revoke(
     """Revoke an operation of a DN, or all its grants."""
     with conn.client() as client:
         client.config.authorizations.revoke(dn, operation)
-    if conn.json:
-        print_json({"revoked": dn, "operation": operation})
-    else:
-        typer.echo(f"revoked {operation or 'every grant'} of {dn}")
+    emit(
+        conn,
+        {"revoked": dn, "operation": operation},
+        lambda: typer.echo(f"revoked {operation or 'every grant'} of {dn}"),
+    )
 
 
 authorize_app.command("list")(authorize_list)
@@ -202,8 +184,9 @@ authorize_app.command("revoke")(authorize_revoke)
 # --- activity shares ----------------------------------------------------------------------------------------
 
 
-def _weights_text(weights: dict[str, float]) -> str:
-    return " ".join(f"{activity}={weight:g}" for activity, weight in weights.items())
+def _activities(shares: dict[str, ActivityShares]) -> None:
+    rows = [(vo, entry.active, " ".join(f"{a}={w:g}" for a, w in entry.share.items())) for vo, entry in shares.items()]
+    print_table(("VO", "Active", "Weights"), rows)
 
 
 @with_options(CONNECTION)
@@ -211,10 +194,7 @@ def activity_list(*, conn: Connection) -> None:
     """List the activity weights of every VO."""
     with conn.client() as client:
         shares = client.config.activity_shares.list()
-    if conn.json:
-        print_json(shares)
-    else:
-        print_table(("VO", "Active", "Weights"), [(vo, s.active, _weights_text(s.share)) for vo, s in shares.items()])
+    emit(conn, shares, lambda: _activities(shares))
 
 
 @with_options(CONNECTION)
@@ -222,10 +202,7 @@ def activity_show(vo: Vo, *, conn: Connection) -> None:
     """Show the activity weights of one VO."""
     with conn.client() as client:
         shares = client.config.activity_shares.get(vo)
-    if conn.json:
-        print_json(shares)
-    else:
-        print_table(("VO", "Active", "Weights"), [(vo, shares.active, _weights_text(shares.share))])
+    emit(conn, shares, lambda: _activities({vo: shares}))
 
 
 @with_options(CONNECTION)
@@ -239,10 +216,7 @@ def activity_set(
     """Set a VO's activity weights, replacing the previous ones."""
     with conn.client() as client:
         stored = client.config.activity_shares.set(vo, parse_weights(weights), active=not inactive)
-    if conn.json:
-        print_json(stored)
-    else:
-        print_table(("VO", "Active", "Weights"), [(stored.vo, stored.active, _weights_text(stored.shares))])
+    emit(conn, stored, lambda: _activities({stored.vo: ActivityShares(share=stored.shares, active=stored.active)}))
 
 
 @with_options(CONNECTION)
@@ -250,10 +224,7 @@ def activity_delete(vo: Vo, *, conn: Connection) -> None:
     """Drop a VO's activity weights."""
     with conn.client() as client:
         client.config.activity_shares.delete(vo)
-    if conn.json:
-        print_json({"deleted": vo})
-    else:
-        typer.echo(f"deleted the activity shares of {vo}")
+    emit(conn, {"deleted": vo}, lambda: typer.echo(f"deleted the activity shares of {vo}"))
 
 
 activity_app.command("list")(activity_list)

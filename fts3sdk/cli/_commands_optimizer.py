@@ -8,8 +8,7 @@ import typer
 
 from fts3sdk import Optimizer, OptimizerEvolution
 from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._output import print_json
-from fts3sdk.cli._tables import print_table
+from fts3sdk.cli._tables import emit, print_table
 
 __all__ = ["optimizer_app"]
 
@@ -50,10 +49,7 @@ def enabled(*, conn: Connection) -> None:
     """Say whether the server's optimizer is on."""
     with conn.client() as client:
         on = client.optimizer.enabled()
-    if conn.json:
-        print_json({"enabled": on})
-    else:
-        typer.echo("the optimizer is on" if on else "the optimizer is off")
+    emit(conn, {"enabled": on}, lambda: typer.echo("the optimizer is on" if on else "the optimizer is off"))
 
 
 @with_options(CONNECTION)
@@ -61,10 +57,7 @@ def current(source: Source = None, destination: Destination = None, *, conn: Con
     """Show the optimizer's current decision per link, newest first."""
     with conn.client() as client:
         rows = client.optimizer.current(source_se=source, dest_se=destination)
-    if conn.json:
-        print_json(rows)
-    else:
-        _current(rows)
+    emit(conn, rows, lambda: _current(rows))
 
 
 @with_options(CONNECTION)
@@ -72,10 +65,7 @@ def evolution(source: Source = None, destination: Destination = None, *, conn: C
     """Show the optimizer's last 50 steps, newest first."""
     with conn.client() as client:
         rows = client.optimizer.evolution(source_se=source, dest_se=destination)
-    if conn.json:
-        print_json(rows)
-    else:
-        _history(rows)
+    emit(conn, rows, lambda: _history(rows))
 
 
 @with_options(CONNECTION)
@@ -97,10 +87,7 @@ def set_values(
             source, destination, active=active, nostreams=nostreams, ema=ema, throughput=throughput,
             success=success, rationale=rationale,
         )  # fmt: skip
-    if conn.json:
-        print_json(update)
-    else:
-        _current([update.optimizer])
+    emit(conn, update, lambda: _current([update.optimizer]))
 
 
 optimizer_app.command("enabled")(enabled)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from fts3sdk.cli._output import console, when
+from fts3sdk.cli._output import console, print_json, when
 
-__all__ = ["cell", "print_table"]
+if TYPE_CHECKING:
+    from fts3sdk.cli._options import Connection
+
+__all__ = ["cell", "emit", "print_table"]
 
 
 def cell(value: object) -> str:
@@ -34,3 +38,11 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, rig
     for row in rows:
         table.add_row(*(cell(value) for value in row))
     console().print(table)
+
+
+def emit(conn: Connection, value: object, show: Callable[[], object]) -> None:
+    """Print ``value`` as JSON with ``--json``, else call ``show`` to print it for people."""
+    if conn.json:
+        print_json(value)
+    else:
+        show()

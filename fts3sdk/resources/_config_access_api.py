@@ -12,7 +12,7 @@ from typing import Any
 from fts3sdk import errors
 from fts3sdk._base import Endpoint, Flow, model, nothing, segment
 from fts3sdk.models import ActivityShareConfig, ActivityShares, AuthorizationByDn, CloudStorage, CloudStorageUser
-from fts3sdk.resources._checks import flag, given, is_amount, may_have_applied, non_empty
+from fts3sdk.resources._checks import flag, given, is_amount, non_empty, read_back
 
 _ACTIVITY = model(dict[str, ActivityShares])
 _CLOUDS = model(list[CloudStorage])
@@ -112,20 +112,15 @@ def register_cloud_flow(name: str, *, app_key: str, app_secret: str, service_api
         "app_secret": non_empty("app_secret", app_secret),
         "service_api_url": non_empty("service_api_url", service_api_url),
     }
-    failure: errors.FTS3ClientException | None = None
-    try:
-        yield Endpoint("POST", "/config/cloud_storage", nothing, json=body, may_resend=False)
-    except errors.FTS3ClientException as exc:
-        if not may_have_applied(exc):
-            raise
-        failure = exc
-    listed: list[CloudStorage] = yield cloud_storages()
-    stored = next((item for item in listed if item.storage_name == name), None)
-    if stored is None or (stored.app_key, stored.service_api_url) != (app_key, service_api_url):
-        if failure is not None:
-            raise failure
-        raise errors.InvalidResponse(f"the server accepted the cloud storage {name!r} but does not list it")
-    return stored
+
+    def stored(listed: list[CloudStorage]) -> CloudStorage | None:
+        found = next((item for item in listed if item.storage_name == name), None)
+        if found is None or (found.app_key, found.service_api_url) != (app_key, service_api_url):
+            return None
+        return found
+
+    change = Endpoint("POST", "/config/cloud_storage", nothing, json=body, may_resend=False)
+    return (yield from read_back(change, cloud_storages(), stored, f"the cloud storage {name!r}"))
 
 
 def delete_cloud_storage(name: str) -> Endpoint[None]:

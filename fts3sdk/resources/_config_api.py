@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from fts3sdk import errors
 from fts3sdk._base import Endpoint, Flow, model, nothing, segment
 from fts3sdk.models import (
     ConfigAudit,
@@ -22,7 +21,7 @@ from fts3sdk.models import (
     StorageConfig,
     StorageSettings,
 )
-from fts3sdk.resources._checks import count, flag, may_have_applied, non_empty
+from fts3sdk.resources._checks import count, flag, non_empty, read_back
 
 _GLOBAL_INTS = ("retry", "max_time_queue", "global_timeout", "sec_per_mb")
 _GLOBAL_FLAGS = ("show_user_dn", "no_streaming")
@@ -97,20 +96,15 @@ def set_global_flow(vo: str, values: Mapping[str, int | bool | None]) -> Flow[Gl
     POST is raised only when the settings read back are not the ones sent.
     """
     body = global_body(vo, values)
-    failure: errors.FTS3ClientException | None = None
-    try:
-        yield Endpoint("POST", "/config/global", nothing, json=body, may_resend=False)
-    except errors.FTS3ClientException as exc:
-        if not may_have_applied(exc):
-            raise
-        failure = exc
-    stored: dict[str, GlobalConfig] = yield global_configs()
-    entry = stored.get(vo)
-    if entry is None or any(getattr(entry, key) != value for key, value in body.items() if key != "vo_name"):
-        if failure is not None:
-            raise failure
-        raise errors.InvalidResponse(f"the server accepted the settings of {vo!r} but does not show them")
-    return entry
+
+    def stored(every: dict[str, GlobalConfig]) -> GlobalConfig | None:
+        entry = every.get(vo)
+        if entry is None or any(getattr(entry, key) != value for key, value in body.items() if key != "vo_name"):
+            return None
+        return entry
+
+    change = Endpoint("POST", "/config/global", nothing, json=body, may_resend=False)
+    return (yield from read_back(change, global_configs(), stored, f"the settings of {vo!r}"))
 
 
 def delete_global(vo: str) -> Endpoint[None]:

@@ -12,7 +12,7 @@ from fts3sdk.testing._wire import WireRequest, WireResponse
 if TYPE_CHECKING:
     from fts3sdk.testing._identity import Identity
 
-__all__ = ["FakeTransport"]
+__all__ = ["CutShort", "FakeTransport"]
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -54,7 +54,11 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         response_headers = [("content-type", answer.content_type), *answer.headers]
         if answer.cut_short:
             response_headers.append(("content-length", str(answer.declared_length)))
-            stream = _CutShort(answer.body, answer.declared_length or 0)
+            error = (
+                "peer closed connection without sending complete message body "
+                f"(received {len(answer.body)} bytes, expected {answer.declared_length})"
+            )
+            stream = CutShort(answer.body, error)
             return httpx.Response(answer.status, headers=response_headers, stream=stream, request=request)
         return httpx.Response(answer.status, headers=response_headers, content=answer.body, request=request)
 
@@ -68,15 +72,12 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return f"FakeTransport(identity={self.identity!r})"
 
 
-class _CutShort(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body that breaks off before its announced length, raising what httpx raises when a peer does that."""
+class CutShort(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after ``received``, raising what httpx raises when a peer does that."""
 
-    def __init__(self, received: bytes, expected: int) -> None:
+    def __init__(self, received: bytes, error: str) -> None:
         self._received = received
-        self._error = (
-            "peer closed connection without sending complete message body "
-            f"(received {len(received)} bytes, expected {expected})"
-        )
+        self._error = error
 
     def __iter__(self) -> Iterator[bytes]:
         yield self._received
