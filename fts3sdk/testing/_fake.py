@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -349,25 +348,20 @@ class FakeFTS:
         ``mock://`` URLs follow gfal2's mock plugin and need no setup. Raises ValueError where a file is in
         the way or for a protocol the namespace does not keep.
         """
-        with self._state.lock, self._namespace_errors(url):
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
             self._state.namespace.add_directory(url, mtime=self._mtime())
 
     def add_file(self, url: str, *, size: int = 0, mode: int = 0o644) -> None:
         """Create (or replace) a file of ``size`` bytes in the storage namespace, creating its parents."""
-        with self._state.lock, self._namespace_errors(url):
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
             self._state.namespace.add_file(url, size=size, mode=mode, mtime=self._mtime())
 
     def _mtime(self) -> int:
         return int(self._state.now().timestamp())
-
-    @contextlib.contextmanager
-    def _namespace_errors(self, url: str) -> Iterator[None]:
-        from fts3sdk.testing._namespace import GfalError
-
-        try:
-            yield
-        except GfalError as exc:
-            raise ValueError(f"cannot create {url}: {exc.message}") from None
 
     def __repr__(self) -> str:
         return f"<FakeFTS jobs={len(self._state.jobs)} clock={self._state.clock!r}>"

@@ -12,15 +12,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import posixpath
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["NAMESPACE_SCHEMES", "GfalError", "Namespace", "Node"]
+__all__ = ["NAMESPACE_SCHEMES", "GfalError", "Namespace", "Node", "refused_as_value_error"]
 
 NAMESPACE_SCHEMES = frozenset(
     {"davs", "dav", "https", "http", "root", "xroot", "gsiftp", "srm", "s3", "s3s", "gcloud", "sftp", "ftp"}
@@ -37,6 +39,15 @@ class GfalError(Exception):
         super().__init__(message or os.strerror(code))
         self.errno = code
         self.message = message or os.strerror(code)
+
+
+@contextlib.contextmanager
+def refused_as_value_error(url: str) -> Iterator[None]:
+    """Turn a `GfalError` of a set-up call (``FakeFTS.add_file``...) into the ValueError its caller expects."""
+    try:
+        yield
+    except GfalError as exc:
+        raise ValueError(f"cannot create {url}: {exc.message}") from None
 
 
 def _unsupported(url: str) -> GfalError:
