@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -212,9 +214,17 @@ def test_any_bad_body_is_told_without_pydantic_words(files: list[dict[str, Any]]
 # --- help ------------------------------------------------------------------------------------------------------
 
 
+def command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and group of the tree, as the words that call it."""
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from command_paths(sub, (*path, name))
+
+
 def test_help_shows_no_python_types(capsys: pytest.CaptureFixture[str]) -> None:
-    commands = [info.name for info in app.registered_commands if info.name]
-    for argv in ([], *([name] for name in commands)):
+    paths = list(command_paths(typer.main.get_command(app)))
+    assert ("config", "links", "set") in paths
+    for argv in paths:
         assert main([*argv, "--help"]) == ExitCode.OK
         out = capsys.readouterr().out
         assert "bool>" not in out, argv
@@ -278,6 +288,16 @@ def test_tables_never_break_a_url_inside_a_name(width: int) -> None:
     text = rendered(jobs_table(jobs), width)
     for piece in url_pieces(LONG_SOURCE):
         assert piece in text, (width, piece, text)
+
+
+def test_the_operators_tables_keep_urls_whole_too(capsys: pytest.CaptureFixture[str]) -> None:
+    from fts3sdk.cli._tables import print_table
+
+    print_table(["Source", "Destination", "Active"], [[LONG_SOURCE, LONG_DESTINATION, 3], [None, "https://b", 1]])
+    out = capsys.readouterr().out
+    assert len(out.splitlines()[2]) <= 160  # the width of a pipe: the URLs had to wrap
+    for piece in url_pieces(LONG_SOURCE) + url_pieces(LONG_DESTINATION):
+        assert piece in out, piece
 
 
 def test_a_wide_terminal_keeps_each_url_on_one_line() -> None:

@@ -122,7 +122,7 @@ def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None
     """Print aligned ``name  value`` lines, skipping empty values; a URL value wraps only between its pieces."""
     from rich.table import Table
 
-    from fts3sdk.cli._urls import URLCell
+    from fts3sdk.cli._urls import URLCell, looks_like_url
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -131,8 +131,7 @@ def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None
         if value is None or value == "" or value == []:
             continue
         text = ", ".join(map(str, value)) if isinstance(value, list) else value
-        is_url = isinstance(text, str) and "://" in text and not any(char.isspace() for char in text)
-        grid.add_row(_cell(name), URLCell(text) if is_url and isinstance(text, str) else _cell(text))
+        grid.add_row(_cell(name), URLCell(text) if isinstance(text, str) and looks_like_url(text) else _cell(text))
     out = console()
     if title:
         out.print(_cell(title), style="bold")

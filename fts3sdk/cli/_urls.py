@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-__all__ = ["Column", "FittedTable", "URLCell", "url_pieces"]
+__all__ = ["Column", "FittedTable", "URLCell", "looks_like_url", "url_pieces"]
 
 _PIECES = re.compile(r"[^/?&#]*[/?&#]+|[^/?&#]+$")
 _UNBOUNDED = 1_000_000
@@ -31,6 +31,11 @@ Cell = Union["Text", str, None]
 def url_pieces(url: str) -> list[str]:
     """``url`` cut after each ``/``, ``?``, ``&`` and ``#``: the places where it may be wrapped."""
     return _PIECES.findall(url) or [url]
+
+
+def looks_like_url(value: object) -> bool:
+    """Whether ``value`` is a URL to keep whole (``scheme://...``, no spaces)."""
+    return isinstance(value, str) and "://" in value and not any(char.isspace() for char in value)
 
 
 def _widest(url: str) -> int:
@@ -86,7 +91,9 @@ class FittedTable:
 
         table = Table(show_edge=False, header_style="bold")
         for index, column in enumerate(self.columns):
-            table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap, width=widths.get(index))
+            table.add_column(
+                column.header, justify=column.justify, no_wrap=column.no_wrap, width=widths.get(index), overflow="fold"
+            )
         for row in self.rows:
             table.add_row(*(self._cell(column, value) for column, value in zip(self.columns, row, strict=True)))
         return table

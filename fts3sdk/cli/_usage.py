@@ -59,17 +59,19 @@ class Command(TyperCommand):
 
 
 class Group(TyperGroup):
-    """The command group: its commands are `Command`s, whatever registered them."""
+    """A command group: its commands are `Command`s and its groups `Group`s, whatever registered them."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, with flags shown without a type."""
         return _tidy(super().get_params(ctx))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        """The command ``cmd_name``, shown as a `Command`."""
+        """The command ``cmd_name``, shown as a `Command` (a group of commands as a `Group`)."""
         command = super().get_command(ctx, cmd_name)
         if type(command) is TyperCommand:
-            command.__class__ = Command  # a subclass adding no state: only the help changes
+            command.__class__ = Command  # subclasses adding no state: only the help changes
+        elif type(command) is TyperGroup:
+            command.__class__ = Group
         return command
 
 
