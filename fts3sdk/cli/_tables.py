@@ -29,15 +29,23 @@ def cell(value: object) -> str:
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, right: Sequence[str] = ()) -> None:
-    """Print a table with ``headers``; columns named in ``right`` are right-aligned (numbers)."""
-    from rich.table import Table
+    """Print a table with ``headers``; columns named in ``right`` are right-aligned (numbers).
 
-    table = Table(show_edge=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, justify="right" if header in right else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(cell(value) for value in row))
-    console().print(table)
+    Columns holding URLs wrap them only between their pieces (`fts3sdk.cli._urls.FittedTable`).
+    """
+    from fts3sdk.cli._urls import Column, FittedTable, looks_like_url
+
+    values = [list(row) for row in rows]
+    urls = {index for row in values for index, value in enumerate(row) if looks_like_url(value)}
+    columns = [
+        Column(header, justify="right" if header in right else "left", url=index in urls)
+        for index, header in enumerate(headers)
+    ]
+    cells = [
+        [str(value) if index in urls and looks_like_url(value) else cell(value) for index, value in enumerate(row)]
+        for row in values
+    ]
+    console().print(FittedTable(columns, cells))
 
 
 def emit(conn: Connection, value: object, show: Callable[[], object]) -> None:
