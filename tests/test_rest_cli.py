@@ -51,7 +51,7 @@ def hosts(answer: dict[str, dict[str, int]]) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/":
             return httpx.Response(200, json={"api": {"major": 3, "minor": 13, "patch": 4}})
-        assert request.url.path == "/status/hosts"
+        assert request.url.path == "/status/hosts", request.url
         return httpx.Response(200, json=answer)
 
     return httpx.MockTransport(handler)

@@ -218,7 +218,11 @@ def test_ban(site: Site) -> None:
 
 
 def test_server_status(site: Site) -> None:
-    assert_same(*site.both("server-status", site.options()))
+    assert_same(*site.both("server-status", site.options()))  # not allowed to Alice
+    root = site.options(site.pki.issue_user("localhost"))
+    site.job("gsiftp://source.example.org/a")
+    for args in ([], ["--is-active"], ["-H", "localhost", "--is-active"], ["-H", "elsewhere.example.org"]):
+        assert_same(*site.both("server-status", [*root, *args]))
 
 
 def test_delete_submit(site: Site) -> None:

@@ -11,9 +11,14 @@ from fts3sdk._version import __version__
 from fts3sdk.cli import _commands_events as events
 from fts3sdk.cli import _commands_jobs as jobs
 from fts3sdk.cli import _commands_server as server
+from fts3sdk.cli._commands_config import config_app
+from fts3sdk.cli._commands_dm import dm_app
+from fts3sdk.cli._commands_optimizer import optimizer_app
 from fts3sdk.cli._demo import demo
+from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import Runtime
 from fts3sdk.cli._submit import submit
+from fts3sdk.cli._usage import Group, ParserError, usage_error
 
 __all__ = ["app", "run"]
 
@@ -29,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -59,6 +65,9 @@ app.command("delegate")(server.delegate)
 app.command("proxy-init")(server.proxy_init)
 app.command("ban")(server.ban)
 app.command("unban")(server.unban)
+app.add_typer(config_app, name="config")
+app.add_typer(optimizer_app, name="optimizer")
+app.add_typer(dm_app, name="dm")
 app.command("demo")(demo)
 app.command("schemas", hidden=True)(server.schemas)
 
@@ -66,9 +75,18 @@ app.command("schemas", hidden=True)(server.schemas)
 def run(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
     """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and give the exit status."""
     command = typer.main.get_command(app)
+    args = None if argv is None else list(argv)
     try:
-        command.main(args=None if argv is None else list(argv), prog_name="fts3sdk", obj=Runtime(transport))
+        result = command.main(args=args, prog_name="fts3sdk", obj=Runtime(transport), standalone_mode=False)
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    except ParserError as exc:
+        status, line = usage_error(exc)
+        if line is not None:
+            typer.echo(f"error: {line}", err=True)
+        return status
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        return int(ExitCode.ERROR)
+    return result if isinstance(result, int) else 0

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from fts3sdk import errors
 from fts3sdk.cli._exit import ExitCode
+from fts3sdk.cli._problems import capped, problem_lines
 from fts3sdk.credentials import CredentialError
 from fts3sdk.proxy import ProxyError
 
@@ -26,15 +27,12 @@ def _sdk_error(exc: errors.FTS3ClientException) -> ExitCode:
     return ExitCode.ERROR
 
 
-def _validation_line(exc: ValidationError) -> str:
-    first = exc.errors(include_url=False, include_input=False)[0]
-    location = ".".join(str(part) for part in first["loc"])
-    more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-    return f"{location + ': ' if location else ''}{first['msg']}{more}"
+def _validation_lines(exc: ValidationError) -> str:
+    return "\n".join(capped(problem_lines(exc)))
 
 
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
-    """The exit code and the one line to print for an expected failure; ``None`` for a bug."""
+    """The exit code and the line(s) to print for an expected failure (one per input problem); ``None`` for a bug."""
     if isinstance(exc, errors.FTS3ClientException):
         return _sdk_error(exc), exc.describe()
     if isinstance(exc, (CredentialError, ProxyError)):
@@ -42,7 +40,7 @@ def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     if isinstance(exc, ssl.SSLError):
         return ExitCode.AUTH, f"cannot use the credential or CA files: {getattr(exc, 'reason', None) or exc}"
     if isinstance(exc, ValidationError):
-        return ExitCode.USAGE, _validation_line(exc)
+        return ExitCode.USAGE, _validation_lines(exc)
     if isinstance(exc, ValueError):
         return ExitCode.USAGE, str(exc)
     if isinstance(exc, TimeoutError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from fts3sdk.rest_cli.base import Base
 
@@ -22,7 +22,11 @@ class ServerStatus(Base):
 
     def run(self) -> int:
         """``GET /status/hosts``; gives the exit status."""
-        activity = json.loads(self._create_context().get("/status/hosts"))
+        from fts3sdk._base import raw_json
+        from fts3sdk.resources import _admin_api as admin_api
+
+        context = self._create_context()
+        activity: dict[str, Any] = context.client._send(admin_api.host_activity().with_parse(raw_json))
         hosts = [self.options.host] if self.options.host else list(activity)
         totals = {"active": 0, "staging": 0}
         for host in hosts:
