@@ -27,7 +27,6 @@ from fts3sdk import Client, InsecureRequestWarning, errors
 from fts3sdk._version import __version__
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.credentials import CredentialError
 
 __all__ = [
     "CONNECTION",
@@ -98,7 +97,7 @@ class Connection:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
         for what, path in (("certificate", self.cert), ("key", self.key), ("CA location", self.capath)):
             if path is not None and not path.exists():
-                raise CredentialError(f"{what} not found: {path}")
+                raise _credential_error(f"{what} not found: {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
@@ -115,7 +114,7 @@ class Connection:
                     transport=self.runtime.transport,
                 )
             except OSError as exc:
-                raise CredentialError(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+                raise _credential_error(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
             except errors.BadEndpoint as exc:
                 if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
                     raise
@@ -132,9 +131,15 @@ class Connection:
         cache = self.runtime.passphrases
         if "key" not in cache:
             if not sys.stdin.isatty():
-                raise CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+                raise _credential_error("the private key is encrypted: run in a terminal, or make a proxy first")
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
+
+
+def _credential_error(message: str) -> Exception:
+    from fts3sdk.credentials import CredentialError  # cryptography only when a credential problem is reported
+
+    return CredentialError(message)
 
 
 def _os_error(exc: OSError) -> str:
