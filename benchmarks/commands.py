@@ -9,6 +9,7 @@ submit, and ``--help`` of every command.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import tempfile
@@ -72,6 +73,7 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
         report.notes.append("(h) fts-rest-* wall time: skipped (no official client).")
         return
     runs = 3 if quick else 11
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as directory, served(4) as info:
         ours = build_compat_venv(Path(directory)).bin
         for command, args in _scenarios(info).items():
@@ -82,6 +84,10 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
             _record(report, f"(h) fts-rest-{command}", _measure(contenders, runs), runs, limit=1.25)
             helps = {"official": [official, "--help"], "ours": [mine, "--help"]}
             _record(report, f"(h) fts-rest-{command} --help", _measure(helps, runs), runs, limit=1.5)
+    report.notes.append(
+        f"(h) load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores: "
+        "on a shared machine the same ratio moves from run to run; the contenders alternate, so load hits both."
+    )
 
 
 def _record(report: Report, benchmark: str, medians: dict[str, float], runs: int, *, limit: float) -> None:
