@@ -22,7 +22,7 @@ from fts3sdk._config import (
     discover_certificate,
     ssl_context,
 )
-from fts3sdk._transport import RetryPolicy
+from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk._version import __version__
 from fts3sdk.models import EndpointInfo
 
@@ -92,7 +92,7 @@ class ClientCore:
             content=endpoint.content,
             headers={**self._headers, **endpoint.headers},
             timeout=self._timeout,
-            extensions={RETRIES_EXTENSION: self._retries},
+            extensions={RETRIES_EXTENSION: self._retries, RESEND_EXTENSION: endpoint.may_resend},
         )
 
     def load_credential(self) -> Credential:
