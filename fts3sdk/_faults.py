@@ -2,7 +2,7 @@
 
 httpx reports every such failure as a few exception types whose causes (an `ssl.SSLError` with its alert, a
 refused or reset socket, a DNS error) say what really happened. `classify` reads that chain once, without I/O;
-the retry policy and the error messages both decide from its answer.
+the retry policy decides from its answer, and `transport_error` turns it into the fts3sdk error people read.
 """
 
 from __future__ import annotations
@@ -10,14 +10,19 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-__all__ = ["ALERTS", "Fault", "Kind", "classify"]
+from fts3sdk import errors
+
+if TYPE_CHECKING:
+    from fts3sdk._base import Endpoint
+
+__all__ = ["ALERTS", "Fault", "Kind", "as_transport_error", "classify", "transport_error"]
 
 
 class Kind(Enum):
@@ -99,13 +104,24 @@ class Fault:
         return self.kind in _FINAL
 
 
+def as_transport_error(exc: ssl.SSLError, request: httpx.Request) -> httpx.ReadError:
+    """An httpx error for a TLS error httpx let through (anyio's TLS stream raises a read's alert as it is)."""
+    error = httpx.ReadError(str(exc), request=request)
+    error.__cause__ = exc
+    return error
+
+
 def _causes(exc: BaseException) -> Iterator[BaseException]:
+    # Both links: anyio raises the reset as the cause and leaves the TLS alert read before it in the context.
+    pending: list[BaseException] = [exc]
     seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen and len(seen) < 16:
+    while pending and len(seen) < 32:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        pending += [link for link in (current.__cause__, current.__context__) if link is not None]
 
 
 def _ssl_reason(error: ssl.SSLError) -> str:
@@ -115,6 +131,8 @@ def _ssl_reason(error: ssl.SSLError) -> str:
 def _ssl_words(error: ssl.SSLError) -> str:
     if isinstance(error, ssl.SSLCertVerificationError) and error.verify_message:
         return str(error.verify_message)
+    if isinstance(error, ssl.SSLEOFError) or _ssl_reason(error) == "UNEXPECTED_EOF_WHILE_READING":
+        return "the server closed the connection in the middle of the TLS handshake"
     reason = getattr(error, "reason", None)
     return str(reason).replace("_", " ").lower() if reason else str(error)
 
@@ -169,3 +187,171 @@ def _exchange_fault(exc: httpx.TransportError, tls: ssl.SSLError | None) -> Faul
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return Fault(Kind.DISCONNECTED, f"the connection failed ({text or type(exc).__name__})")
     return Fault(Kind.PROTOCOL, text or type(exc).__name__)
+
+
+_ADVICE: Final = {
+    "certificate expired": "renew the proxy (voms-proxy-init, or fts3sdk proxy-init) or the certificate",
+    "unknown CA": "the server does not trust the CA of this certificate (or the file lacks part of its chain)",
+    "certificate revoked": "the certificate was revoked: get a new one from your CA",
+    "certificate required": "the server requires a client certificate: give cert= (--cert) or set X509_USER_PROXY",
+    "access denied": "the server does not accept this certificate",
+}
+_CHECK_PAIR: Final = "check that the certificate and key belong together and the file holds the whole chain"
+
+
+def transport_error(
+    exc: httpx.TransportError,
+    request: httpx.Request,
+    endpoint: Endpoint[Any],
+    *,
+    credential: str | None = None,
+    trust: str | None = None,
+    timeout: httpx.Timeout | None = None,
+    speaks_tls: bool = False,
+) -> errors.FTS3ClientException:
+    """The fts3sdk error for a failure below HTTP: what happened, and whether the request may have taken effect.
+
+    ``credential`` and ``trust`` describe the client certificate and the CA location in use, for the messages;
+    ``speaks_tls`` says that the server of a plain-HTTP request that lost its connection answers TLS.
+    """
+    fault = classify(exc)
+    if speaks_tls and fault.kind in (Kind.RESET, Kind.DISCONNECTED):
+        fault = Fault(Kind.WRONG_PROTOCOL, "the server speaks TLS")
+    url = str(request.url)
+    context: dict[str, Any] = {"method": request.method, "url": url}
+    where = f"{request.url.host}:{request.url.port or (443 if request.url.scheme == 'https' else 80)}"
+    builder = _BUILDERS.get(fault.kind)
+    if builder is not None:
+        return builder(fault, request, where, _Known(credential, trust, timeout), context)
+    applied = _applied(request, endpoint.may_resend)
+    if fault.kind is Kind.TIMEOUT:
+        return errors.RequestTimeout(f"{request.method} {url} timed out{applied}", **context)
+    if fault.kind in (Kind.RESET, Kind.DISCONNECTED, Kind.TRUNCATED):
+        return errors.ConnectionLost(f"{request.method} {url}: {fault.detail}{applied}", **context)
+    if fault.kind is Kind.PROTOCOL:
+        return errors.InvalidResponse(f"{request.method} {url}: {fault.detail}{applied}", **context)
+    return errors.ConnectionFailed(f"cannot connect to {url}: {fault.detail}", **context)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    credential: str | None
+    trust: str | None
+    timeout: httpx.Timeout | None
+
+
+def _applied(request: httpx.Request, may_resend: bool) -> str:
+    if may_resend:
+        return ""
+    job = " (the job may exist)" if request.url.path.rstrip("/").endswith("/jobs") else ""
+    return f" after the request was sent: it may have been applied{job}; check before submitting again"
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:g} s" if value is not None else "the timeout"
+
+
+_Builder = Callable[[Fault, httpx.Request, str, _Known, dict[str, Any]], errors.FTS3ClientException]
+
+
+def _refused(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    return errors.ConnectionRefused(
+        f"cannot connect to {request.url}: nothing accepts connections on {where} "
+        "(is the server running, and the port right?)",
+        **ctx,
+    )
+
+
+def _host_not_found(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    return errors.HostNotFound(
+        f"cannot connect to {request.url}: the host name {request.url.host} does not resolve ({fault.detail})", **ctx
+    )
+
+
+def _connect_timeout(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    limit = _seconds(known.timeout.connect if known.timeout else None)
+    return errors.ConnectionFailed(f"cannot connect to {request.url}: {where} did not answer within {limit}", **ctx)
+
+
+def _pool_timeout(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    limit = _seconds(known.timeout.pool if known.timeout else None)
+    return errors.ConnectionFailed(
+        f"cannot send {request.method} {request.url}: no free connection within {limit} (too many requests at once)",
+        **ctx,
+    )
+
+
+def _tls_failed(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    return errors.ConnectionFailed(f"cannot connect to {request.url}: the TLS handshake failed ({fault.detail})", **ctx)
+
+
+def _untrusted(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    trust = known.trust or "the CA location in use"
+    if "mismatch" in fault.detail.lower():
+        advice = f"the server's certificate is not for {request.url.host}: use the host name it was issued for"
+    else:
+        advice = "check X509_CERT_DIR (or ca_path=, --capath): it must hold the CA of the server's certificate"
+    return errors.ServerNotTrusted(
+        f"cannot connect to {request.url}: the server's certificate failed verification ({fault.detail}) "
+        f"against {trust}; {advice}",
+        ca_location=known.trust,
+        **ctx,
+    )
+
+
+def _wrong_protocol(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    if request.url.scheme == "http":
+        https = request.url.copy_with(scheme="https")
+        return errors.WrongProtocol(
+            f"{request.method} {request.url} failed: {where} speaks TLS, not plain HTTP; use {https}; "
+            "the server did not read the request",
+            **ctx,
+        )
+    return errors.WrongProtocol(
+        f"cannot connect to {request.url}: {where} does not speak TLS ({fault.detail}); "
+        "is it a plain http:// endpoint, or the wrong port?",
+        **ctx,
+    )
+
+
+def _rejected(
+    fault: Fault, request: httpx.Request, where: str, known: _Known, ctx: dict[str, Any]
+) -> errors.FTS3ClientException:
+    alert = fault.alert or "handshake failure"
+    who = f"the client certificate {known.credential}" if known.credential else "a connection without certificate"
+    if alert == "handshake failure" and not known.credential:
+        advice = _ADVICE["certificate required"]
+    else:
+        advice = _ADVICE.get(alert, _CHECK_PAIR)
+    return errors.CertificateRejected(
+        f"the server refused {who} in the TLS handshake of {request.method} {request.url} (TLS alert: {alert}); "
+        f"{advice}; the request was not processed",
+        alert=alert,
+        **ctx,
+    )
+
+
+_BUILDERS: Final[dict[Kind, _Builder]] = {
+    Kind.REFUSED: _refused,
+    Kind.HOST_NOT_FOUND: _host_not_found,
+    Kind.CONNECT_TIMEOUT: _connect_timeout,
+    Kind.POOL_TIMEOUT: _pool_timeout,
+    Kind.TLS: _tls_failed,
+    Kind.SERVER_UNTRUSTED: _untrusted,
+    Kind.WRONG_PROTOCOL: _wrong_protocol,
+    Kind.REJECTED: _rejected,
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import anyio
 import httpx
 
 from fts3sdk._base import RETRIES_EXTENSION
-from fts3sdk._faults import Kind, classify
+from fts3sdk._faults import Kind, as_transport_error, classify
 
 __all__ = ["RESEND_EXTENSION", "RetryPolicy", "RetryTransport"]
 
@@ -137,6 +138,8 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 outcome = self.wrapped.handle_request(request)
             except httpx.TransportError as exc:
                 outcome = exc
+            except ssl.SSLError as exc:
+                outcome = as_transport_error(exc, request)
             delay = self.policy.delay(request, outcome, attempt)
             if delay is None:
                 if isinstance(outcome, Exception):
@@ -158,6 +161,8 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 outcome = await self.wrapped.handle_async_request(request)
             except httpx.TransportError as exc:
                 outcome = exc
+            except ssl.SSLError as exc:
+                outcome = as_transport_error(exc, request)
             delay = self.policy.delay(request, outcome, attempt)
             if delay is None:
                 if isinstance(outcome, Exception):

@@ -42,12 +42,17 @@ class LoopbackServer:
     """An HTTP/1.1 server (TLS when ``tls`` is given) that lets ``behaviour`` answer or drop each request.
 
     A dropped request closes the connection without a byte of answer: with a FIN, or with a reset when
-    ``reset=True``. ``requests`` lists every request line received, answered or not.
+    ``reset=True``. A failed TLS handshake is closed the way Apache does (the alert, then the client's bytes
+    read until it closes), or at once with ``linger=False``, which resets a connection carrying unread bytes.
+    ``requests`` lists every request line received, answered or not.
     """
 
-    def __init__(self, behaviour: Behaviour, *, tls: ssl.SSLContext | None = None, reset: bool = False) -> None:
+    def __init__(
+        self, behaviour: Behaviour, *, tls: ssl.SSLContext | None = None, reset: bool = False, linger: bool = True
+    ) -> None:
         self.behaviour = behaviour
         self.reset = reset
+        self.linger = linger
         self.requests: list[str] = []
         self.connections = 0
         self._tls = tls
@@ -84,7 +89,13 @@ class LoopbackServer:
         try:
             if self._tls is not None:
                 raw.settimeout(5)
-                conn = self._tls.wrap_socket(raw, server_side=True)
+                conn = self._tls.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+                try:
+                    conn.do_handshake()
+                except ssl.SSLError:
+                    if self.linger:
+                        _linger(conn)
+                    return
                 conn.settimeout(_POLL)
             self._converse(conn)
         except (OSError, ssl.SSLError):
@@ -103,6 +114,9 @@ class LoopbackServer:
                 if not chunk:
                     return
                 buffer += chunk
+                if not buffer[:1].isupper():  # not HTTP (a TLS ClientHello): answer 400, as HTTP servers do
+                    conn.sendall(http_response(b"not HTTP", "400 Bad Request", "text/plain"))
+                    return
             head, _, buffer = buffer.partition(b"\r\n\r\n")
             body, buffer = self._body(conn, head, buffer)
             line = head.split(b"\r\n", 1)[0].decode("latin-1")
@@ -152,6 +166,24 @@ class LoopbackServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _linger(sock: socket.socket) -> None:
+    """Close after a failed handshake as Apache does: the alert sent, read what the client still sends, then close.
+
+    Closing at once with the client's request unread would reset the connection, and a reset can overtake the
+    alert the client has not read yet.
+    """
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)  # on an SSLSocket this also drops the TLS state: recv reads the raw socket
+        sock.settimeout(_POLL)
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                if not sock.recv(65536):
+                    break
+            except TimeoutError:
+                continue
 
 
 def closes_idle(body: bytes, idle: float) -> Behaviour:
