@@ -36,7 +36,8 @@ class RetryPolicy:
     """When to send a request again, and after how long.
 
     Idempotent requests (GET, PUT, DELETE) are retried after a connection failure, after the server dropped the
-    connection before answering (a kept-alive connection it had closed, a reset) and after a 502/503/504 answer.
+    connection before answering (a kept-alive connection it had closed, a reset: the first time at once, on a
+    new connection) and after a 502/503/504 answer.
     Other requests (job submission, or any request whose ``fts3sdk.may_resend`` extension is ``False``) are
     retried only when nothing was sent. Failures that would only repeat (the server refused the certificate,
     the server's certificate is not trusted, http:// to a TLS port) are never retried.
@@ -53,7 +54,10 @@ class RetryPolicy:
         if attempt >= allowed:
             return None
         if isinstance(outcome, Exception):
-            return self._backoff(attempt) if _may_retry(request, outcome) else None
+            if not _may_retry(request, outcome):
+                return None
+            # A kept-alive connection the server had closed: a new one will do, at once.
+            return 0.0 if attempt == 0 and _dropped(outcome) else self._backoff(attempt)
         if outcome.status_code not in _RETRY_STATUSES or not _resendable(request):
             return None
         after = _retry_after(outcome.headers.get("retry-after"))
@@ -75,6 +79,10 @@ def _may_retry(request: httpx.Request, exc: Exception) -> bool:
     if fault.final:
         return False
     return not fault.sent or (fault.kind in _DROPPED and _resendable(request))
+
+
+def _dropped(exc: Exception) -> bool:
+    return isinstance(exc, httpx.TransportError) and classify(exc).kind in _DROPPED
 
 
 def _retry_after(value: str | None) -> float | None:
