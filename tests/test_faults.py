@@ -110,7 +110,8 @@ def test_the_policy_decides_by_what_happened() -> None:
     reset = httpx.ReadError("reset")
     reset.__cause__ = ConnectionResetError(104, "Connection reset by peer")
     for exc in (dropped, reset):
-        assert policy.delay(get, exc, 0) is not None
+        assert policy.delay(get, exc, 0) == 0.0, "a stale connection: a new one at once"
+        assert (policy.delay(get, exc, 1) or 0) > 0, "then with backoff"
         assert policy.delay(post, exc, 0) is None
         assert policy.delay(fixed, exc, 0) is None
     assert policy.delay(post, httpx.ConnectError("refused"), 0) is not None, "nothing was sent"
