@@ -265,10 +265,12 @@ def test_a_refused_connection(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, line) == (ExitCode.CONNECTION, str(caught.value))
 
 
-def test_a_real_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_real_timeout() -> None:
     release = threading.Event()
+    arrived = threading.Semaphore(0)
 
     def stall(exchange: Exchange) -> bytes | None:
+        arrived.release()
         release.wait(10)
         return None
 
@@ -279,6 +281,8 @@ def test_a_real_timeout(capsys: pytest.CaptureFixture[str]) -> None:
                     client.whoami()
                 with pytest.raises(errors.RequestTimeout) as submitted:
                     client.jobs.submit(SPEC, delegate=False)
+            assert arrived.acquire(timeout=10)
+            assert arrived.acquire(timeout=10)
         finally:
             release.set()
     assert type(caught.value) is errors.RequestTimeout
