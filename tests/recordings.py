@@ -75,7 +75,7 @@ class Recording:
         return json.dumps(self.request_body)
 
 
-def load(name: str, set: SetName = "responses") -> Recording:  # noqa: A002 - the README's word for a collection
+def load(name: str, set: SetName = "responses") -> Recording:
     """Load one recording by file name (without ``.json``) from one set."""
     raw = json.loads((SETS[set] / f"{name}.json").read_text())
     request = raw["request"]
@@ -95,6 +95,6 @@ def load(name: str, set: SetName = "responses") -> Recording:  # noqa: A002 - th
 
 
 @cache
-def names(set: SetName = "responses") -> tuple[str, ...]:  # noqa: A002
+def names(set: SetName = "responses") -> tuple[str, ...]:
     """Names of every recording of one set, sorted."""
     return tuple(sorted(path.stem for path in SETS[set].glob("*.json")))

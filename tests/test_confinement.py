@@ -42,7 +42,11 @@ def test_reading_beside_the_repository_is_refused(tmp_path: Path) -> None:
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)], cwd=_confinement.REPOSITORY, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=_confinement.REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "refused: a test read " in result.stdout

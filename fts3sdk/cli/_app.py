@@ -8,6 +8,7 @@ import httpx
 import typer
 
 from fts3sdk._version import __version__
+from fts3sdk.cli import _commands_events as events
 from fts3sdk.cli import _commands_jobs as jobs
 from fts3sdk.cli import _commands_server as server
 from fts3sdk.cli._demo import demo
@@ -51,6 +52,7 @@ app.command("submit")(submit)
 app.command("status")(jobs.status)
 app.command("list")(jobs.list_jobs)
 app.command("cancel")(jobs.cancel)
+app.command("events")(events.events)
 app.command("whoami")(server.whoami)
 app.command("server-info")(server.server_info)
 app.command("delegate")(server.delegate)

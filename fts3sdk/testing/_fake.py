@@ -27,8 +27,10 @@ from fts3sdk.testing._wire import WireRequest, WireResponse
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from fts3sdk.events import EventPublisher
     from fts3sdk.models import ArchivedJob, File, Job
     from fts3sdk.models.submit import JobSpec
+    from fts3sdk.testing._events import EventLog
     from fts3sdk.testing._https import HTTPSServer
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
@@ -50,7 +52,9 @@ class FakeFTS:
     ``strict_delegation``; ``default_identity`` is who transports speak for (Alice by default); ``host_dn``
     is root's DN (``serve_https`` sets it from its host certificate); ``roles``, ``gridmap`` and
     ``authorized_vos`` are the server's authorization configuration; ``seed`` and ``first_file_id`` make ids
-    and hashes reproducible; ``key_pool`` shares delegation keys between fakes.
+    and hashes reproducible; ``key_pool`` shares delegation keys between fakes. ``events`` is where the FTS
+    monitoring messages of the moving files go: kept in memory (`events`, the default), also published by an
+    `fts3sdk.events.EventPublisher` given here, or not made at all (False).
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class FakeFTS:
         seed: int | None = None,
         first_file_id: int = DEFAULT_FIRST_FILE_ID,
         key_pool: KeyPool | None = None,
+        events: EventPublisher | EventLog | bool = True,
     ) -> None:
         step = timedelta(seconds=auto_progress) if isinstance(auto_progress, int | float) else auto_progress
         auth = AuthConfig(host_dn, dict(roles if roles is not None else DEFAULT_ROLES), {}, dict(gridmap or {}))
@@ -81,12 +86,19 @@ class FakeFTS:
         )  # fmt: skip
         chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
         self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())
+        self._state.events = _event_log(events, submit_host)
         self.default_identity = default_identity or Identity.certificate()
         """Who transports created without an identity speak for."""
         self.pki = pki
         """The PKI given at construction, if any (``serve_https`` uses it by default)."""
 
     # --- wiring ----------------------------------------------------------------------------------------------
+
+    @property
+    def events(self) -> EventLog | None:
+        """The monitoring messages sent so far (``events.events``), or None when the fake makes none."""
+        log: EventLog | None = self._state.events
+        return log
 
     @property
     def clock(self) -> FakeClock:
@@ -308,6 +320,16 @@ class FakeRequestError(Exception):
         """The HTTP status the server would have answered."""
         self.message = message
         """The server's message."""
+
+
+def _event_log(events: EventPublisher | EventLog | bool, submit_host: str) -> EventLog | None:
+    from fts3sdk.testing._events import EventLog
+
+    if events is False:
+        return None
+    if isinstance(events, EventLog):
+        return events
+    return EventLog(None if events is True else events, endpoint=f"https://{submit_host}:8446")
 
 
 def _archived(record: JobRecord) -> ArchivedJob:

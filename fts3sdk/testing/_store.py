@@ -184,6 +184,7 @@ class State:
         self.tokens: dict[str, Token] = {}
         self.outcomes: list[Outcome] = []
         self.last_tick: datetime | None = None
+        self.events: Any = None  # an fts3sdk.testing._events.EventLog when the fake sends monitoring messages
         self._next_file_id = first_file_id
         self._seq = 0
 
