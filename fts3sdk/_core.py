@@ -190,7 +190,7 @@ def _certificate(
     if token is not None or anonymous:
         return None
     if cert is not None:
-        return CertificateFiles(Path(cert), Path(key or cert), _once(passphrase))
+        return CertificateFiles(Path(cert).expanduser(), Path(key or cert).expanduser(), _once(passphrase))
     found = discover_certificate()
     if found is None:
         globus = Path.home() / ".globus" / "usercert.pem"

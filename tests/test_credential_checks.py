@@ -293,3 +293,19 @@ def test_no_raw_ssl_or_os_errors_escape(tmp_path: Path, alice: IssuedCertificate
         assert not isinstance(caught.value, (ssl.SSLError, OSError))
         assert "_ssl.c" not in str(caught.value)
         assert "PEM lib" not in str(caught.value)
+
+
+def test_a_home_relative_path_is_expanded(
+    alice: IssuedCertificate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    globus = tmp_path / ".globus"
+    globus.mkdir()
+    shutil.copy(alice.cert_path, globus / "usercert.pem")
+    shutil.copy(alice.key_path, globus / "userkey.pem")
+    with Client(ENDPOINT, cert="~/.globus/usercert.pem", key="~/.globus/userkey.pem") as client:
+        assert client.certificate is not None
+        assert client.certificate.cert == globus / "usercert.pem"
+    with pytest.raises(errors.CredentialNotFound) as caught:
+        Client(ENDPOINT, cert="~/nowhere.pem")
+    assert str(caught.value) == f"credential file not found: {tmp_path / 'nowhere.pem'}"
