@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._config_state import ConfigState, OptimizerState
 from fts3sdk.testing._identity import AuthConfig, Token
+from fts3sdk.testing._namespace import Namespace
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -162,6 +164,8 @@ class Settings:
     metadata_size_limit: int = 1024
     auto_progress: timedelta | None = None
     auto_batch: int = 2
+    voms_clients: bool = True
+    """Whether the server has voms-proxy-init/voms-proxy-info (without them ``POST /voms`` is a 500)."""
 
 
 class State:
@@ -187,6 +191,9 @@ class State:
         self.events: Any = None  # an fts3sdk.testing._events.EventLog when the fake sends monitoring messages
         self._next_file_id = first_file_id
         self._seq = 0
+        self.config = ConfigState.initial(self)
+        self.optimizer = OptimizerState()
+        self.namespace = Namespace()
 
     def now(self) -> datetime:
         """The fake time, to the second (the server's columns have no fraction)."""
