@@ -6,10 +6,11 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from fts3sdk.testing import _lifecycle
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._differences import KNOWN_DIFFERENCES, KnownDifference
 from fts3sdk.testing._identity import (
     DEFAULT_HOST_DN,
     DEFAULT_ROLES,
@@ -20,7 +21,15 @@ from fts3sdk.testing._identity import (
     token_caller,
 )
 from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State
+from fts3sdk.testing._store import (
+    DEFAULT_METADATA_SIZE_LIMITS,
+    CredentialRecord,
+    JobRecord,
+    KeyPool,
+    Outcome,
+    Settings,
+    State,
+)
 from fts3sdk.testing._transport import FakeTransport
 from fts3sdk.testing._wire import WireRequest, WireResponse
 
@@ -50,8 +59,16 @@ class FakeFTS:
     ``strict_delegation``; ``default_identity`` is who transports speak for (Alice by default); ``host_dn``
     is root's DN (``serve_https`` sets it from its host certificate); ``roles``, ``gridmap`` and
     ``authorized_vos`` are the server's authorization configuration; ``seed`` and ``first_file_id`` make ids
-    and hashes reproducible; ``key_pool`` shares delegation keys between fakes.
+    and hashes reproducible; ``key_pool`` shares delegation keys between fakes. ``metadata_size_limit`` is the
+    server's ``JobMetadataSizeLimit`` and its file, staging and archive siblings (one number for all, or a
+    mapping such as ``{"job": 2048}``; the server's default is 1024 each); ``database_name`` is the name the
+    server's SQL error messages show.
+
+    ``known_differences`` lists where the fake answers differently from the real server on purpose.
     """
+
+    known_differences: ClassVar[tuple[KnownDifference, ...]] = KNOWN_DIFFERENCES
+    """Where the fake deliberately differs from fts-rest-flask 3.13.4 behind Apache, and how each was checked."""
 
     def __init__(
         self,
@@ -71,6 +88,8 @@ class FakeFTS:
         seed: int | None = None,
         first_file_id: int = DEFAULT_FIRST_FILE_ID,
         key_pool: KeyPool | None = None,
+        metadata_size_limit: int | Mapping[str, int] = 1024,
+        database_name: str = "fts3",
     ) -> None:
         step = timedelta(seconds=auto_progress) if isinstance(auto_progress, int | float) else auto_progress
         auth = AuthConfig(host_dn, dict(roles if roles is not None else DEFAULT_ROLES), {}, dict(gridmap or {}))
@@ -78,6 +97,7 @@ class FakeFTS:
         settings = Settings(
             auth=auth, submit_host=submit_host, strict_delegation=strict_delegation, trusted_cas=cas,
             authorized_vos=frozenset(authorized_vos), auto_progress=step, auto_batch=auto_batch,
+            metadata_size_limits=_metadata_limits(metadata_size_limit), database_name=database_name,
         )  # fmt: skip
         chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
         self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())
@@ -308,6 +328,15 @@ class FakeRequestError(Exception):
         """The HTTP status the server would have answered."""
         self.message = message
         """The server's message."""
+
+
+def _metadata_limits(limit: int | Mapping[str, int]) -> dict[str, int]:
+    if isinstance(limit, int):
+        return dict.fromkeys(DEFAULT_METADATA_SIZE_LIMITS, limit)
+    unknown = sorted(set(limit) - set(DEFAULT_METADATA_SIZE_LIMITS))
+    if unknown:
+        raise ValueError(f"unknown metadata kind(s) {unknown}: give job, file, staging or archive")
+    return {**DEFAULT_METADATA_SIZE_LIMITS, **limit}
 
 
 def _archived(record: JobRecord) -> ArchivedJob:

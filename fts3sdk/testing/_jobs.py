@@ -128,13 +128,18 @@ def _file_subset(item: File, fields: list[str]) -> dict[str, Any]:
 
 
 def get_jobs(ctx: Ctx, job_list: str) -> WireResponse:
-    """``GET /jobs/<id>[,<id>...]``: one job (errors with the entry shape), or a list (207 on errors)."""
+    """``GET /jobs/<id>[,<id>...]``: one job (errors with the entry shape), or a list (207 on errors).
+
+    With ``?files=`` a job named twice lists its files at its first place only, later ones get ``[]``: the
+    server attaches one generator of rows to the job object, which the first serialization consumes.
+    """
     ctx.profiled()
     job_ids = job_list.split(",")
     args = ctx.request.args
     fields = args["files"].split(",") if "files" in args else []
     statuses: list[dict[str, Any]] = []
     error: HTTPError | None = None
+    listed: set[str] = set()
     for job_id in filter(len, job_ids):
         try:
             record = find_job(ctx, job_id)
@@ -142,7 +147,11 @@ def get_jobs(ctx: Ctx, job_list: str) -> WireResponse:
             error = exc
             statuses.append(entry(job_id, exc.status, exc.message))
             continue
-        extra: dict[str, Any] = {"files": [_file_subset(f, fields) for f in record.files]} if fields else {}
+        extra: dict[str, Any] = {}
+        if fields:
+            first = job_id not in listed
+            extra["files"] = [_file_subset(f, fields) for f in record.files] if first else []
+            listed.add(job_id)
         statuses.append(job_json(record, **extra, http_status="200 Ok"))
     if len(job_ids) == 1:
         return json_response(statuses[0], error.status if error else 200)
@@ -191,6 +200,7 @@ def get_field(ctx: Ctx, job_id: str, field: str) -> WireResponse:
 
 def list_files(ctx: Ctx) -> WireResponse:
     """``GET /files``: unfinished transfers; ``limit`` ignored, ``time_window`` crashes (as in 3.13.4)."""
+    ctx.authorize("transfer")
     values, caller = ctx.request.values, ctx.caller
     vo, dest_se, dest_surl = values.get("vo_name"), values.get("dest_se"), values.get("dest_surl")
     if dest_se is None and dest_surl is not None:
