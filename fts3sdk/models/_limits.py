@@ -14,12 +14,15 @@ database refuses it). How the limits were found:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
 __all__ = [
+    "BIGINT",
+    "FILESIZE",
     "FILE_COLUMNS",
     "INT",
     "JOB_COLUMNS",
@@ -64,6 +67,9 @@ SCITAG = Range(65, 65535)
 """SciTag flow labels the server accepts (400 otherwise)."""
 LIST_LIMIT = Range(0, 500)
 """``GET /jobs?limit=``: the server refuses other values (400)."""
+FILESIZE = Range(0, 2**53)
+"""File sizes: the server stores ``float(filesize)``, exact up to 2**53 (9 PiB); beyond it stores another number,
+and past the last double below 2**63 its ``BIGINT`` column refuses it (a 500)."""
 TRANSFER_OPTION = Range(0, INT.high)
 """``timeout``, ``nostreams``, ``buffer_size``: written into ``t_job.internal_job_params`` (``VARCHAR(255)``)
 and read back as integers by the transfer daemon; kept to the range of the integer columns."""
@@ -106,6 +112,8 @@ class Column:
             return None
         if self.type == "text":
             return None if len(value.encode("latin-1", "replace")) <= TEXT_BYTES else f"longer than {self.qualified}"
+        if value.isascii() and (self.length is None or len(value) <= self.length):
+            return None
         problem = latin1_problem(value)
         if problem is not None:
             return f"{problem} ({self.qualified} is latin1)"
@@ -142,6 +150,7 @@ FILE_COLUMNS = _columns(
 
 MAX_URL_LENGTH = FILE_COLUMNS["source_surl"].length or 0
 """Longest source or destination URL the server stores (``t_file.source_surl``/``dest_surl``)."""
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]*")
 
 
 def latin1_problem(text: str) -> str | None:
@@ -159,6 +168,8 @@ def url_text_problem(url: str) -> str | None:
     stripped or kept by the server in ways the caller does not see, and characters outside ASCII make it fail
     (percent-encode them, e.g. ``%C3%BC`` for ``ü``). The length is that of its column.
     """
+    if len(url) <= MAX_URL_LENGTH and _PRINTABLE_ASCII.fullmatch(url):
+        return None
     if url != url.strip():
         return "surrounding whitespace: remove it (the server would strip it and store another URL)"
     for char in url:

@@ -84,13 +84,28 @@ def delegate_flow(
 
 
 def submit_flow(client: ClientCore, spec: JobSpec, *, delegate: Literal["auto"] | bool) -> Flow[str]:
-    """Delegate first when asked (or, with ``"auto"``, when the client has an X.509 credential), then submit."""
+    """Delegate first when asked (or, with ``"auto"``, when the client has an X.509 credential), then submit.
+
+    Before any request the spec is checked against the server's database limits, and transfer tokens are
+    refused for a certificate client (the server cannot store them: a 409 with a database error).
+    """
+    spec.check_server_limits()
+    if client.certificate is not None and not client.uses_token and _has_transfer_tokens(spec):
+        raise ValueError(
+            "source_tokens/destination_tokens need a client authenticated with a token (Client(token=...)): the "
+            "server stores transfer tokens only for token submissions, and refuses them from a certificate user "
+            "with a database error (409)"
+        )
     body = spec.to_json()
     wanted = delegate is True or (delegate == "auto" and client.certificate is not None)
     if wanted and not client.uses_token:
         yield from delegate_flow(client.load_credential)
     job_id: str = yield submit_job(body)
     return job_id
+
+
+def _has_transfer_tokens(spec: JobSpec) -> bool:
+    return any(item.source_tokens is not None or item.destination_tokens is not None for item in spec.transfers)
 
 
 def voms_flow(voms: Sequence[str], delegation_id: str | None) -> Flow[datetime]:
