@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -53,6 +54,40 @@ class Sleep:
     """A pause a flow asks for between two requests."""
 
     seconds: float
+
+
+DELEGATION_CHECK_SECONDS = 300.0
+"""How long a client trusts what it last learnt of its delegated credential (5 minutes)."""
+
+
+@dataclass
+class DelegationCache:
+    """What a client last learnt of its delegated credential, so that a batch of submits checks it once.
+
+    ``client.jobs.submit(delegate="auto")`` asks the server (``GET /whoami``, ``GET /delegation/{id}``) only
+    when this is stale: after `ttl` seconds, or sooner when the credential would by then be due for renewal.
+    A 419 (`NeedDelegation`) answer forgets it. Shared by a client's `with_options` copies.
+    """
+
+    ttl: float = DELEGATION_CHECK_SECONDS
+    """Seconds a check stays trusted; 0 checks before every submit, as without a cache."""
+    clock: Callable[[], float] = time.monotonic
+    delegation_id: str | None = None
+    """The delegation id last checked."""
+    valid_until: float = float("-inf")
+
+    def fresh(self) -> str | None:
+        """The delegation id when the last check is still trusted, else None."""
+        return self.delegation_id if self.clock() < self.valid_until else None
+
+    def remember(self, delegation_id: str, good_for: float) -> None:
+        """Trust a check for ``good_for`` seconds at most (and `ttl` at most)."""
+        self.delegation_id = delegation_id
+        self.valid_until = self.clock() + max(0.0, min(self.ttl, good_for))
+
+    def forget(self) -> None:
+        """Check again next time."""
+        self.valid_until = float("-inf")
 
 
 Step = Endpoint[Any] | Sleep
