@@ -24,6 +24,7 @@ from fts3sdk.models import (
     PartialFile,
 )
 from fts3sdk.models._limits import LIST_LIMIT, PRIORITY, strict_int_problem
+from fts3sdk.models.states import state_filter
 
 MAX_IDS_PER_REQUEST = 50
 """Ids sent in one multi-job request, to keep URLs short."""
@@ -58,6 +59,16 @@ def job_path(job_id: str) -> str:
 
 def _states(states: Iterable[JobState | FileState | str] | str) -> str:
     return states if isinstance(states, str) else ",".join(str(state) for state in states)
+
+
+def job_states(states: Iterable[JobState | str] | str | None) -> list[JobState] | None:
+    """A job ``state_in`` filter, checked (`state_filter`): the typed client refuses a misspelt state."""
+    return None if states is None else state_filter(JobState, states)
+
+
+def file_states(states: Iterable[FileState | str] | str | None) -> list[FileState] | None:
+    """A file ``state_in`` filter, checked (`state_filter`)."""
+    return None if states is None else state_filter(FileState, states)
 
 
 def _time_window(window: timedelta | float) -> str:

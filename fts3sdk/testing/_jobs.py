@@ -43,6 +43,19 @@ def find_job(ctx: Ctx, job_id: str) -> JobRecord:
     return record
 
 
+def sql_text(value: str) -> str:
+    """A text as the server's database compares it (so ``state_in=finished`` finds FINISHED jobs).
+
+    latin1_swedish_ci, the default collation of the tables, ignores case and trailing spaces.
+    """
+    return value.rstrip(" ").upper()
+
+
+def sql_equal(stored: object, wanted: str) -> bool:
+    """Whether a filter's value matches a stored text, as the database compares them."""
+    return isinstance(stored, str) and sql_text(stored) == sql_text(wanted)
+
+
 def _time_window(values: dict[str, str]) -> timedelta | None:
     try:
         parts = values["time_window"].split(":")
@@ -89,14 +102,14 @@ def _select(
 ) -> list[JobRecord]:
     columns = {"user_dn": "user_dn", "vo_name": "vo_name", "dlg_id": "cred_id", "source_se": "source_se"}
     columns["dest_se"] = "dest_se"
-    states = state_in.split(",") if state_in else None
+    states = {sql_text(state) for state in state_in.split(",")} if state_in else None
     not_before = ctx.state.now() - window if window is not None else None
     chosen = []
     for record in ctx.state.jobs.values():
         job = record.job
-        if any(value and getattr(job, columns[key]) != value for key, value in wanted.items()):
+        if any(value and not sql_equal(getattr(job, columns[key]), value) for key, value in wanted.items()):
             continue
-        if states is not None and job.job_state.value not in states:
+        if states is not None and sql_text(job.job_state.value) not in states:
             continue
         if states is None or (limit is None and not_before is None):
             if job.job_finished is not None:
@@ -215,15 +228,15 @@ def list_files(ctx: Ctx) -> WireResponse:
         raise HTTPError(403, "User not allowed to list jobs")
     if _time_window(values) is not None:
         raise HTTPError(500, INTERNAL_ERROR)
-    states = values["state_in"].split(",") if values.get("state_in") else None
+    states = {sql_text(state) for state in values["state_in"].split(",")} if values.get("state_in") else None
     wanted = {"vo_name": vo, "source_se": values.get("source_se"), "dest_se": dest_se, "dest_surl": dest_surl}
     found = [
         item
         for record in ctx.state.jobs.values()
         for item in record.files
         if item.finish_time is None
-        and (states is None or item.file_state.value in states)
-        and all(not value or getattr(item, key) == value for key, value in wanted.items())
+        and (states is None or sql_text(item.file_state.value) in states)
+        and all(not value or sql_equal(getattr(item, key), value) for key, value in wanted.items())
     ]
     found.sort(key=lambda item: item.file_id)
     return json_response([file_json(item) for item in found[:_FILES_LIMIT]])
