@@ -126,9 +126,11 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
     KnownDifference(
         "latin1-text",
         "Text columns are latin1: the fake refuses characters outside Latin-1 with the server's 500 and stores "
-        "Latin-1 ones. The typed client refuses every non-ASCII character in a URL (percent-encode it).",
+        "Latin-1 ones, and compares filters (state_in, vo_name, source_se...) as the tables' collation does, "
+        "ignoring case and trailing spaces. The typed client refuses every non-ASCII character in a URL.",
         "submit_500_non_ascii_url (a URL holding 'ü' and 'ф') replays exactly; that the server stores a URL with "
-        "Latin-1 characters only is inferred from the schema (latin1 tables, strict mode), not recorded.",
+        "Latin-1 characters only, and the case-insensitive filters, are inferred from the schema (latin1 tables, "
+        "default collation latin1_swedish_ci, strict mode), not recorded.",
     ),
     KnownDifference(
         "inferred-messages",
