@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import building, delegation, imports, official, parsing, polling
+from benchmarks import building, delegation, events, imports, official, parsing, polling
 from benchmarks._harness import Report, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -31,6 +31,7 @@ def main() -> None:
         ("building", lambda: building.run(report, quick=args.quick)),
         ("imports", lambda: imports.run(report, quick=args.quick, official_python=official_python)),
         ("delegation", lambda: delegation.run(report, quick=args.quick)),
+        ("events", lambda: events.run(report, quick=args.quick)),
     ]
     for name, step in steps:
         print(f"running {name}...", flush=True)

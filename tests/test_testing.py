@@ -210,11 +210,19 @@ def _renamed(name: str, old: str, new: str, **params: Any) -> dict[str, Any]:
 class World:
     """A FakeFTS reproducing the recording run step by step, and the recorded-id ↔ fake-id mapping."""
 
-    def __init__(self, credentials: Credentials, keys: KeyPool) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        keys: KeyPool,
+        *,
+        start: datetime = START,
+        first_file_id: int = FIRST_FILE_ID,
+        **options: Any,
+    ) -> None:
         self.credentials = credentials
         self.fake = FakeFTS(
-            clock=FakeClock(START), pki=credentials.pki, seed=1, first_file_id=FIRST_FILE_ID, key_pool=keys,
-            metadata_size_limit=SERVER_METADATA_LIMITS, database_name="ftsharness",
+            clock=FakeClock(start), pki=credentials.pki, seed=1, first_file_id=first_file_id, key_pool=keys,
+            **{"metadata_size_limit": SERVER_METADATA_LIMITS, "database_name": "ftsharness", **options},
         )  # fmt: skip
         self.fake.add_token(TOKEN, sub="harness-token-user", groups=["/harness"], scope=_scope())
         self.fake.add_token(EXPIRED, sub="harness-token-user", groups=["/harness"], expired=True)

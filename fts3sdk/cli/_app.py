@@ -8,8 +8,12 @@ import httpx
 import typer
 
 from fts3sdk._version import __version__
+from fts3sdk.cli import _commands_events as events
 from fts3sdk.cli import _commands_jobs as jobs
 from fts3sdk.cli import _commands_server as server
+from fts3sdk.cli._commands_config import config_app
+from fts3sdk.cli._commands_dm import dm_app
+from fts3sdk.cli._commands_optimizer import optimizer_app
 from fts3sdk.cli._demo import demo
 from fts3sdk.cli._options import Runtime
 from fts3sdk.cli._submit import submit
@@ -51,12 +55,16 @@ app.command("submit")(submit)
 app.command("status")(jobs.status)
 app.command("list")(jobs.list_jobs)
 app.command("cancel")(jobs.cancel)
+app.command("events")(events.events)
 app.command("whoami")(server.whoami)
 app.command("server-info")(server.server_info)
 app.command("delegate")(server.delegate)
 app.command("proxy-init")(server.proxy_init)
 app.command("ban")(server.ban)
 app.command("unban")(server.unban)
+app.add_typer(config_app, name="config")
+app.add_typer(optimizer_app, name="optimizer")
+app.add_typer(dm_app, name="dm")
 app.command("demo")(demo)
 app.command("schemas", hidden=True)(server.schemas)
 

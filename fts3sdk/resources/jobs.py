@@ -17,9 +17,11 @@ from fts3sdk.models import (
     File,
     FileRetry,
     FileState,
+    ForceStartRefusal,
     Job,
     JobState,
 )
+from fts3sdk.resources import _admin_api as admin_api
 from fts3sdk.resources import _jobs_api as api
 from fts3sdk.resources.delegation import submit_flow
 
@@ -127,6 +129,13 @@ class Jobs:
     def cancel_all(self, vo: str | None = None) -> CancelAllResult:
         """Cancel every job, or every job of ``vo`` (``DELETE /jobs/all``, root only)."""
         return self._client._send(api.cancel_all(vo))
+
+    def force_start(self, file_ids: Iterable[int]) -> builtins.list[ForceStartRefusal]:
+        """Let SUBMITTED transfers start now, past the scheduling limits (``POST /admin/force-start``, admins).
+
+        Gives the files that were not started and why (unknown id, not SUBMITTED); started files are not listed.
+        """
+        return self._client._send(admin_api.force_start(file_ids))
 
     def modify(self, job_id: str, *, priority: int) -> Job:
         """Change the priority of a job and its transfers (``POST /jobs/{id}``)."""
@@ -252,6 +261,13 @@ class AsyncJobs:
     async def cancel_all(self, vo: str | None = None) -> CancelAllResult:
         """Cancel every job, or every job of ``vo`` (``DELETE /jobs/all``, root only)."""
         return await self._client._send(api.cancel_all(vo))
+
+    async def force_start(self, file_ids: Iterable[int]) -> builtins.list[ForceStartRefusal]:
+        """Let SUBMITTED transfers start now, past the scheduling limits (``POST /admin/force-start``, admins).
+
+        Gives the files that were not started and why (unknown id, not SUBMITTED); started files are not listed.
+        """
+        return await self._client._send(admin_api.force_start(file_ids))
 
     async def modify(self, job_id: str, *, priority: int) -> Job:
         """Change the priority of a job and its transfers (``POST /jobs/{id}``)."""

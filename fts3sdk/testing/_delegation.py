@@ -131,6 +131,8 @@ def post_voms(ctx: Ctx, dlg_id: str) -> WireResponse:
         raise HTTPError(500, INTERNAL_ERROR)
     if stored.termination_time <= ctx.state.clock.now():
         raise HTTPError(403, "Delegated proxy already expired")
+    if not ctx.state.settings.voms_clients:
+        raise HTTPError(500, INTERNAL_ERROR)  # voms-proxy-info is not installed on this server
     stored.voms_attrs, stored.voms = " ".join(voms), tuple(voms)
     when = stored.termination_time.astimezone(timezone.utc).replace(tzinfo=None)
     return WireResponse(203, str(when).encode(), TEXT)

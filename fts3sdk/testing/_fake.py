@@ -21,23 +21,17 @@ from fts3sdk.testing._identity import (
     token_caller,
 )
 from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import (
-    DEFAULT_METADATA_SIZE_LIMITS,
-    CredentialRecord,
-    JobRecord,
-    KeyPool,
-    Outcome,
-    Settings,
-    State,
-)
+from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State, metadata_limits
 from fts3sdk.testing._transport import FakeTransport
 from fts3sdk.testing._wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from fts3sdk.events import EventPublisher
     from fts3sdk.models import ArchivedJob, File, Job
     from fts3sdk.models.submit import JobSpec
+    from fts3sdk.testing._events import EventLog
     from fts3sdk.testing._https import HTTPSServer
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
@@ -59,10 +53,13 @@ class FakeFTS:
     ``strict_delegation``; ``default_identity`` is who transports speak for (Alice by default); ``host_dn``
     is root's DN (``serve_https`` sets it from its host certificate); ``roles``, ``gridmap`` and
     ``authorized_vos`` are the server's authorization configuration; ``seed`` and ``first_file_id`` make ids
-    and hashes reproducible; ``key_pool`` shares delegation keys between fakes. ``metadata_size_limit`` is the
-    server's ``JobMetadataSizeLimit`` and its file, staging and archive siblings (one number for all, or a
-    mapping such as ``{"job": 2048}``; the server's default is 1024 each); ``database_name`` is the name the
-    server's SQL error messages show.
+    and hashes reproducible; ``key_pool`` shares delegation keys between fakes. ``events`` is where the FTS
+    monitoring messages of the moving files go: kept in memory (`events`, the default), also published by an
+    `fts3sdk.events.EventPublisher` given here, or not made at all (False). ``voms_clients=False`` is a
+    server without the VOMS client tools (``POST /delegation/<id>/voms`` then fails with 500).
+    ``metadata_size_limit`` is the server's ``JobMetadataSizeLimit`` and its file, staging and archive siblings
+    (one number for all, or a mapping such as ``{"job": 2048}``; the server's default is 1024 each);
+    ``database_name`` is the name the server's SQL error messages show.
 
     ``known_differences`` lists where the fake answers differently from the real server on purpose.
     """
@@ -88,6 +85,8 @@ class FakeFTS:
         seed: int | None = None,
         first_file_id: int = DEFAULT_FIRST_FILE_ID,
         key_pool: KeyPool | None = None,
+        events: EventPublisher | EventLog | bool = True,
+        voms_clients: bool = True,
         metadata_size_limit: int | Mapping[str, int] = 1024,
         database_name: str = "fts3",
     ) -> None:
@@ -97,16 +96,24 @@ class FakeFTS:
         settings = Settings(
             auth=auth, submit_host=submit_host, strict_delegation=strict_delegation, trusted_cas=cas,
             authorized_vos=frozenset(authorized_vos), auto_progress=step, auto_batch=auto_batch,
-            metadata_size_limits=_metadata_limits(metadata_size_limit), database_name=database_name,
+            voms_clients=voms_clients,
+            metadata_size_limits=metadata_limits(metadata_size_limit), database_name=database_name,
         )  # fmt: skip
         chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
         self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())
+        self._state.events = _event_log(events, submit_host)
         self.default_identity = default_identity or Identity.certificate()
         """Who transports created without an identity speak for."""
         self.pki = pki
         """The PKI given at construction, if any (``serve_https`` uses it by default)."""
 
     # --- wiring ----------------------------------------------------------------------------------------------
+
+    @property
+    def events(self) -> EventLog | None:
+        """The monitoring messages sent so far (``events.events``), or None when the fake makes none."""
+        log: EventLog | None = self._state.events
+        return log
 
     @property
     def clock(self) -> FakeClock:
@@ -315,6 +322,59 @@ class FakeFTS:
             self._state.archive[job_id] = archived
             return archived
 
+    def update_file(self, job_id: str, file_id: int, **columns: Any) -> File:
+        """Change columns of a file directly, as the daemon's own SQL would (no state-machine checks).
+
+        For states no call of the fake produces, e.g. ``update_file(job, fid, file_state="STARTED",
+        staging_host="node2")``. The job's state is derived again afterwards; gives the file as stored.
+        """
+        from fts3sdk.models import File
+
+        unknown = sorted(set(columns) - set(File.model_fields))
+        if unknown:
+            raise ValueError(f"not columns of a file: {', '.join(unknown)}")
+        with self._state.lock:
+            record = self._record(job_id)
+            position = record.index_of(file_id)
+            if position is None:
+                raise KeyError(f"file {file_id} is not in job {job_id}")
+            changed = record.update_file(position, **columns)
+            _lifecycle.derive(self._state, record)
+            return changed
+
+    # --- configuration and storages --------------------------------------------------------------------------
+
+    def add_host(self, hostname: str, service_name: str = "fts_server") -> None:
+        """Add the heartbeat row of another FTS node's service (``GET /config`` lists it; it can be drained)."""
+        from fts3sdk.models import Host
+
+        with self._state.lock:
+            hosts = self._state.config.hosts
+            hosts[:] = [h for h in hosts if (h.hostname, h.service_name) != (hostname, service_name)]
+            hosts.append(Host(hostname=hostname, service_name=service_name, beat=self._state.now()))
+
+    def add_directory(self, url: str) -> None:
+        """Create a directory (and its parents) in the fake's storage namespace, as seen by ``/dm/*``.
+
+        URLs of the usual protocols (davs, https, root, gsiftp, srm, s3...) are kept in memory by URL;
+        ``mock://`` URLs follow gfal2's mock plugin and need no setup. Raises ValueError where a file is in
+        the way or for a protocol the namespace does not keep.
+        """
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
+            self._state.namespace.add_directory(url, mtime=self._mtime())
+
+    def add_file(self, url: str, *, size: int = 0, mode: int = 0o644) -> None:
+        """Create (or replace) a file of ``size`` bytes in the storage namespace, creating its parents."""
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
+            self._state.namespace.add_file(url, size=size, mode=mode, mtime=self._mtime())
+
+    def _mtime(self) -> int:
+        return int(self._state.now().timestamp())
+
     def __repr__(self) -> str:
         return f"<FakeFTS jobs={len(self._state.jobs)} clock={self._state.clock!r}>"
 
@@ -330,13 +390,14 @@ class FakeRequestError(Exception):
         """The server's message."""
 
 
-def _metadata_limits(limit: int | Mapping[str, int]) -> dict[str, int]:
-    if isinstance(limit, int):
-        return dict.fromkeys(DEFAULT_METADATA_SIZE_LIMITS, limit)
-    unknown = sorted(set(limit) - set(DEFAULT_METADATA_SIZE_LIMITS))
-    if unknown:
-        raise ValueError(f"unknown metadata kind(s) {unknown}: give job, file, staging or archive")
-    return {**DEFAULT_METADATA_SIZE_LIMITS, **limit}
+def _event_log(events: EventPublisher | EventLog | bool, submit_host: str) -> EventLog | None:
+    from fts3sdk.testing._events import EventLog
+
+    if events is False:
+        return None
+    if isinstance(events, EventLog):
+        return events
+    return EventLog(None if events is True else events, endpoint=f"https://{submit_host}:8446")
 
 
 def _archived(record: JobRecord) -> ArchivedJob:

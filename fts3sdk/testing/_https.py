@@ -186,8 +186,9 @@ class _Connection:
                 return
             if request is None:
                 return
-            self._send(self.handle(request), keep_alive=keep_alive)
-            if not keep_alive:
+            response = self.handle(request)
+            self._send(response, keep_alive=keep_alive and not response.cut_short)
+            if not keep_alive or response.cut_short:
                 return
 
     def _fill(self) -> bool:
@@ -275,7 +276,7 @@ class _Connection:
         if response.content_type:
             lines.append(f"Content-Type: {response.content_type}")
         if response.status != 204:
-            lines.append(f"Content-Length: {len(response.body)}")
+            lines.append(f"Content-Length: {response.declared_length if response.cut_short else len(response.body)}")
         lines += [f"{name}: {value}" for name, value in response.headers]
         lines += ["Server: fts3sdk-fake-fts", "Connection: keep-alive" if keep_alive else "Connection: close"]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + response.body)

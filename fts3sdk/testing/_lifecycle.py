@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fts3sdk.testing import _events
 from fts3sdk.testing._store import JobRecord, Outcome, RetryRecord
 
 if TYPE_CHECKING:
@@ -32,6 +33,13 @@ def _state(item: File) -> str:
     return str(item.file_state.value)
 
 
+def _update(state: State, record: JobRecord, position: int, **changes: Any) -> File:
+    before = record.files[position]
+    after = record.update_file(position, **changes)
+    _events.file_moved(state, record, before, after)
+    return after
+
+
 def _is_staging(record: JobRecord) -> bool:
     return (record.job.bring_online or -1) > 0 or (record.job.copy_pin_lifetime or -1) > 0
 
@@ -47,11 +55,13 @@ def start_file(state: State, record: JobRecord, position: int) -> bool:
     item, now = record.files[position], state.now()
     current = _state(item)
     if current == "TOKEN_PREP":
-        record.update_file(position, file_state=item.file_state_initial or "SUBMITTED")
+        _update(state, record, position, file_state=item.file_state_initial or "SUBMITTED")
     elif current == "STAGING":
-        record.update_file(position, file_state="STARTED", staging_start=now, staging_host=state.settings.transfer_host)
+        host = state.settings.transfer_host
+        _update(state, record, position, file_state="STARTED", staging_start=now, staging_host=host)
     elif current in _STARTABLE:
-        record.update_file(position, file_state="ACTIVE", start_time=now, transfer_host=state.settings.transfer_host)
+        host = state.settings.transfer_host
+        _update(state, record, position, file_state="ACTIVE", start_time=now, transfer_host=host)
     else:
         return False
     derive(state, record)
@@ -61,9 +71,9 @@ def start_file(state: State, record: JobRecord, position: int) -> bool:
 def _end_staging(state: State, record: JobRecord, position: int) -> None:
     item, now = record.files[position], state.now()
     if item.source_surl == item.dest_surl:
-        record.update_file(position, file_state="FINISHED", staging_finished=now, finish_time=now, reason="")
+        _update(state, record, position, file_state="FINISHED", staging_finished=now, finish_time=now, reason="")
     else:
-        record.update_file(position, file_state="SUBMITTED", staging_finished=now)
+        _update(state, record, position, file_state="SUBMITTED", staging_finished=now)
 
 
 def _finished(state: State, record: JobRecord, position: int, filesize: int | None, duration: float | None) -> None:
@@ -71,10 +81,11 @@ def _finished(state: State, record: JobRecord, position: int, filesize: int | No
     size = filesize if filesize is not None else (item.user_filesize or DEFAULT_FILESIZE)
     seconds = duration if duration is not None else _elapsed(item.start_time, now)
     src, dst = (item.source_se or "").split("://")[-1], (item.dest_se or "").split("://")[-1]
-    record.update_file(
-        position, file_state="FINISHED", finish_time=now, reason="", filesize=size, tx_duration=float(seconds),
-        throughput=round(size / seconds / 1000, 3), pid=PID, transfer_host=state.settings.transfer_host,
-        start_time=item.start_time or now, log_file=f"/var/log/fts3/transfers/{now:%Y-%m-%d}/{src}__{dst}/log",
+    _update(
+        state, record, position, file_state="FINISHED", finish_time=now, reason="", filesize=size,
+        tx_duration=float(seconds), throughput=round(size / seconds / 1000, 3), pid=PID,
+        transfer_host=state.settings.transfer_host, start_time=item.start_time or now,
+        log_file=f"/var/log/fts3/transfers/{now:%Y-%m-%d}/{src}__{dst}/log",
     )  # fmt: skip
 
 
@@ -107,25 +118,26 @@ def fail_file(state: State, record: JobRecord, position: int, *, reason: str, re
         log = f"/var/log/fts3/transfers/attempt{attempts + 1}.log"
         record.retries.setdefault(item.file_id, []).append(RetryRecord(attempts + 1, now, reason, host, log))
         back = "STAGING" if current in ("STAGING", "STARTED") else "SUBMITTED"
-        record.update_file(position, file_state=back, retry=attempts + 1, reason=reason, recoverable=True)
+        _update(state, record, position, file_state=back, retry=attempts + 1, reason=reason, recoverable=True)
     else:
         seconds = round(_elapsed(item.start_time, now), 3) if item.start_time else 0.0
-        record.update_file(
-            position, file_state="FAILED", reason=reason, finish_time=now, start_time=item.start_time or now,
-            tx_duration=seconds, throughput=0.0, transfer_host=host, recoverable=recoverable,
+        _update(
+            state, record, position, file_state="FAILED", reason=reason, finish_time=now,
+            start_time=item.start_time or now, tx_duration=seconds, throughput=0.0, transfer_host=host,
+            recoverable=recoverable,
         )  # fmt: skip
     return _after_change(state, record, position)
 
 
 def _cancel(state: State, record: JobRecord, position: int, reason: str) -> bool:
-    record.update_file(position, file_state="CANCELED", reason=reason, finish_time=state.now())
+    _update(state, record, position, file_state="CANCELED", reason=reason, finish_time=state.now())
     return _after_change(state, record, position)
 
 
 def _apply_outcome(state: State, record: JobRecord, position: int, outcome: Outcome | None) -> bool:
     if outcome is None or outcome.state == "FINISHED":
         if (record.job.archive_timeout or -1) > 0 and _state(record.files[position]) == "ACTIVE":
-            record.update_file(position, file_state="ARCHIVING", archive_start_time=state.now())
+            _update(state, record, position, file_state="ARCHIVING", archive_start_time=state.now())
             derive(state, record)
             return True
         return finish_file(state, record, position)
@@ -147,13 +159,13 @@ def step_file(state: State, record: JobRecord, position: int) -> bool:
     if current == "ACTIVE":
         return _apply_outcome(state, record, position, state.outcome_for(item))
     if current == "ARCHIVING":
-        record.update_file(position, file_state="FINISHED", archive_finish_time=state.now())
+        _update(state, record, position, file_state="FINISHED", archive_finish_time=state.now())
         return _after_change(state, record, position)
     if current == "QOS_TRANSITION":
-        record.update_file(position, file_state="QOS_REQUEST_SUBMITTED")
+        _update(state, record, position, file_state="QOS_REQUEST_SUBMITTED")
         return _after_change(state, record, position)
     if current == "QOS_REQUEST_SUBMITTED":
-        record.update_file(position, file_state="FINISHED", finish_time=state.now(), reason="")
+        _update(state, record, position, file_state="FINISHED", finish_time=state.now(), reason="")
         return _after_change(state, record, position)
     return start_file(state, record, position)
 
@@ -212,12 +224,17 @@ def _activate(state: State, record: JobRecord, positions: Iterable[int]) -> None
     entry = "STAGING" if _is_staging(record) and record.job.job_type != "H" else "SUBMITTED"
     for position in positions:
         if _state(record.files[position]) == "NOT_USED":
-            record.update_file(position, file_state=entry)
+            _update(state, record, position, file_state=entry)
             return
 
 
 def derive(state: State, record: JobRecord) -> None:
     """Recompute the job state from its files, as the core does after each file update."""
+    _derive(state, record)
+    _events.job_derived(state, record)
+
+
+def _derive(state: State, record: JobRecord) -> None:
     if record.job.job_state.is_terminal:
         return
     final = _final_state(record)
@@ -232,7 +249,7 @@ def derive(state: State, record: JobRecord) -> None:
     if record.job.job_type == "H":
         for position, item in enumerate(record.files):
             if _state(item) == "NOT_USED":
-                record.update_file(position, file_state="CANCELED")
+                _update(state, record, position, file_state="CANCELED")
     record.update_job(**changes)
 
 

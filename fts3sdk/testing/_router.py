@@ -19,15 +19,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fts3sdk.testing._wire import HTML, HTTPError, WireResponse
+from fts3sdk.testing._wire import HTML, ROUTE_NOT_FOUND, HTTPError, WireResponse
 
 __all__ = ["METHOD_NOT_ALLOWED", "NOT_FOUND", "Router", "Rule", "rule"]
 
 Handler = Callable[..., WireResponse]
-NOT_FOUND = (
-    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
-    "and try again."
-)
+NOT_FOUND = ROUTE_NOT_FOUND
 METHOD_NOT_ALLOWED = "The method is not allowed for the requested URL."
 _VARIABLE = re.compile(r"<(?:(\w+):)?(\w+)>")
 _CONVERTERS = {None: ("[^/]+", 100), "path": ("[^/].*?", 200)}

@@ -14,7 +14,18 @@ import dataclasses
 import logging
 from urllib.parse import urlparse
 
-from fts3sdk.testing import _bans, _delegation, _jobs, _jobs_write
+from fts3sdk.testing import (
+    _admin,
+    _bans,
+    _config,
+    _config_access,
+    _config_storage,
+    _delegation,
+    _dm,
+    _jobs,
+    _jobs_write,
+    _optimizer,
+)
 from fts3sdk.testing._apache import ApacheError, request_path
 from fts3sdk.testing._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
 from fts3sdk.testing._lifecycle import tick
@@ -67,15 +78,10 @@ def _cs_registered(ctx: Ctx, service: str) -> WireResponse:
     return json_response(False)
 
 
-def _not_implemented(ctx: Ctx, **_: str) -> WireResponse:
-    raise HTTPError(501, f"{ctx.request.method} {ctx.request.path} is not implemented by fts3sdk.testing.FakeFTS")
-
-
 def _cancel_vo(ctx: Ctx, vo_name: str) -> WireResponse:
     return _jobs_write.cancel_all(ctx, vo_name)
 
 
-_NI = _not_implemented
 _RULES = (
     _rule("/", GET=_root),
     _rule("/api-docs/schema/submit", GET=_schema),
@@ -105,17 +111,50 @@ _RULES = (
     _rule("/ban/se", POST=_bans.ban_se, DELETE=_bans.unban_se, GET=_bans.list_se_bans),
     _rule("/ban/dn", POST=_bans.ban_dn, DELETE=_bans.unban_dn, GET=_bans.list_dn_bans),
     _rule("/cs/registered/<service>", GET=_cs_registered),
-    _rule("/optimizer", GET=_NI),
-    _rule("/optimizer/<what>", GET=_NI, POST=_NI),
-    _rule("/status/hosts", GET=_NI),
-    _rule("/autocomplete/<kind>", GET=_NI),
-    _rule("/admin/force-start", POST=_NI),
-    _rule("/dm/list", GET=_NI),
-    _rule("/dm/stat", GET=_NI),
-    _rule("/dm/<operation>", POST=_NI),
-    _rule("/config", GET=_NI),
-    _rule("/config/<section>", GET=_NI, POST=_NI, DELETE=_NI),
-    _rule("/config/<section>/<name>", GET=_NI, POST=_NI, DELETE=_NI),
+    _rule("/optimizer", GET=_optimizer.enabled),
+    _rule("/optimizer/evolution", GET=_optimizer.evolution),
+    _rule("/optimizer/current", GET=_optimizer.current, POST=_optimizer.set_current),
+    _rule("/status/hosts", GET=_admin.status_hosts),
+    _rule("/autocomplete/<kind>", GET=_admin.autocomplete),
+    _rule("/admin/force-start", POST=_admin.force_start),
+    _rule("/dm/list", GET=_dm.list_dir),
+    _rule("/dm/stat", GET=_dm.stat),
+    _rule("/dm/mkdir", POST=_dm.mkdir),
+    _rule("/dm/unlink", POST=_dm.unlink),
+    _rule("/dm/rmdir", POST=_dm.rmdir),
+    _rule("/dm/rename", POST=_dm.rename),
+    _rule("/config", GET=_config.index),
+    _rule("/config/drain", POST=_config.drain),
+    _rule("/config/audit", GET=_config.get_audit),
+    _rule("/config/global", GET=_config.get_globals, POST=_config.set_globals, DELETE=_config.delete_global),
+    _rule("/config/links", GET=_config.get_links, POST=_config.set_link),
+    _rule("/config/links/<sym_name>", GET=_config.get_link, DELETE=_config.delete_link),
+    _rule("/config/shares", GET=_config.get_shares, POST=_config.set_share, DELETE=_config.delete_share),
+    _rule("/config/se", GET=_config_storage.get_se, POST=_config_storage.set_se, DELETE=_config_storage.delete_se),
+    _rule(
+        "/config/authorize",
+        GET=_config_access.get_authorizations,
+        POST=_config_access.grant,
+        DELETE=_config_access.revoke,
+    ),
+    _rule("/config/activity_shares", GET=_config_access.get_activity_shares, POST=_config_access.set_activity_shares),
+    _rule(
+        "/config/activity_shares/<vo_name>",
+        GET=_config_access.get_vo_activity_shares,
+        DELETE=_config_access.delete_activity_shares,
+    ),
+    _rule(
+        "/config/cloud_storage",
+        GET=_config_storage.get_cloud_storages,
+        POST=_config_storage.set_cloud_storage,
+    ),
+    _rule(
+        "/config/cloud_storage/<storage_name>",
+        GET=_config_storage.get_cloud_storage,
+        POST=_config_storage.add_cloud_user,
+        DELETE=_config_storage.delete_cloud_storage,
+    ),
+    _rule("/config/cloud_storage/<storage_name>/<user>", DELETE=_config_storage.remove_cloud_user),
 )
 
 

@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._config_state import ConfigState, OptimizerState
 from fts3sdk.testing._identity import AuthConfig, Token
+from fts3sdk.testing._namespace import Namespace
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -33,11 +35,23 @@ __all__ = [
     "Outcome",
     "Settings",
     "State",
+    "metadata_limits",
 ]
 
 DEFAULT_METADATA_SIZE_LIMITS: Mapping[str, int] = {"job": 1024, "file": 1024, "staging": 1024, "archive": 1024}
 """The server's defaults for ``JobMetadataSizeLimit``, ``FileMetadataSizeLimit``, ``StagingMetadataSizeLimit``
 and ``ArchiveMetadataSizeLimit`` (characters of the JSON encoding)."""
+
+
+def metadata_limits(limit: int | Mapping[str, int]) -> dict[str, int]:
+    """The limit of each metadata kind: one number for all, or some kinds given (the others keep 1024)."""
+    if isinstance(limit, int):
+        return dict.fromkeys(DEFAULT_METADATA_SIZE_LIMITS, limit)
+    unknown = sorted(set(limit) - set(DEFAULT_METADATA_SIZE_LIMITS))
+    if unknown:
+        raise ValueError(f"unknown metadata kind(s) {unknown}: give job, file, staging or archive")
+    return {**DEFAULT_METADATA_SIZE_LIMITS, **limit}
+
 
 _UUID_EPOCH = 0x01B21DD213814000  # 1582-10-15 in 100 ns units before the UNIX epoch
 _NODE = 0x02FC00000001
@@ -178,6 +192,8 @@ class Settings:
     """The database's name, which the server's SQL error messages show."""
     auto_progress: timedelta | None = None
     auto_batch: int = 2
+    voms_clients: bool = True
+    """Whether the server has voms-proxy-init/voms-proxy-info (without them ``POST /voms`` is a 500)."""
 
 
 class State:
@@ -202,8 +218,12 @@ class State:
         """``t_token``: ids of the transfer tokens token submissions stored (certificate users store none)."""
         self.outcomes: list[Outcome] = []
         self.last_tick: datetime | None = None
+        self.events: Any = None  # an fts3sdk.testing._events.EventLog when the fake sends monitoring messages
         self._next_file_id = first_file_id
         self._seq = 0
+        self.config = ConfigState.initial(self)
+        self.optimizer = OptimizerState()
+        self.namespace = Namespace()
 
     def now(self) -> datetime:
         """The fake time, to the second (the server's columns have no fraction)."""

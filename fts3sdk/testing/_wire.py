@@ -52,6 +52,10 @@ _PHRASES = {
     501: "Not Implemented",
     503: "Service Unavailable",
 }
+ROUTE_NOT_FOUND = (
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+    "and try again."
+)
 INTERNAL_ERROR = (
     "The server encountered an internal error and was unable to complete your request. "
     "Either the server is overloaded or there is an error in the application."
@@ -127,6 +131,14 @@ class WireResponse:
     body: bytes = b""
     content_type: str = JSON
     headers: tuple[tuple[str, str], ...] = ()
+    declared_length: int | None = None
+    """A body cut short, as the real server's crashing answers are: the Content-Length announced; the
+    connection breaks after `body`."""
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the body stops before the announced length."""
+        return self.declared_length is not None and self.declared_length > len(self.body)
 
 
 class HTTPError(Exception):

@@ -1,0 +1,254 @@
+"""One connection to one broker, through stomp.py: connect, subscribe, acknowledge, hand back, reconnect."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fts3sdk.events._brokers import Broker, BrokerAuth
+from fts3sdk.events._errors import BrokerUnavailable
+
+if TYPE_CHECKING:
+    from fts3sdk.events._core import ConsumerConfig
+
+__all__ = ["Link", "RawFrame", "stomp_connection", "stomp_module", "stop_connection"]
+
+logger = logging.getLogger("fts3sdk.events")
+_SUBSCRIPTION_IDS = itertools.count(1)
+
+
+def stomp_module() -> Any:
+    """stomp.py, or a clear error naming the extra that brings it."""
+    try:
+        import stomp  # type: ignore[import-untyped]
+    except ImportError:
+        raise ImportError("the FTS event consumer needs stomp.py: pip install 'fts3sdk[events]'") from None
+    return stomp
+
+
+def stop_connection(connection: Any) -> None:
+    """Disconnect a stomp.py connection and stop its threads, whatever state it is in."""
+    with contextlib.suppress(Exception):
+        connection.disconnect()
+    with contextlib.suppress(Exception):
+        connection.transport.stop()
+
+
+def stomp_connection(broker: Broker, auth: BrokerAuth, *, timeout: float, heartbeat: float = 0.0) -> Any:
+    """A stomp.py STOMP 1.2 connection to ``broker`` (not connected yet), with TLS when ``auth`` says so."""
+    stomp, beat = stomp_module(), int(heartbeat * 1000)
+    target = (broker.host, broker.port) if auth.uses_tls else broker.target
+    connection = stomp.Connection12(
+        [target], heartbeats=(beat, beat), reconnect_attempts_max=1, timeout=timeout, vhost=auth.vhost,
+        auto_decode=False, prefer_localhost=False, try_loopback_connect=False,
+    )  # fmt: skip
+    if auth.uses_tls:
+        connection.set_ssl(
+            for_hosts=[target], cert_file=str(auth.cert) if auth.cert else None,
+            key_file=str(auth.key or auth.cert) if auth.cert else None,
+            ca_certs=str(auth.ca_file) if auth.ca_file else None, verify=auth.verify,
+        )  # fmt: skip
+    return connection
+
+
+@dataclass(frozen=True, slots=True)
+class RawFrame:
+    """A MESSAGE frame as received, tagged with the link and connection generation it came through."""
+
+    link: Link
+    generation: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @property
+    def message_id(self) -> str:
+        """The broker's message id."""
+        return self.headers.get("message-id", "")
+
+    @property
+    def destination(self) -> str:
+        """The frame's destination header."""
+        return self.headers.get("destination", "")
+
+
+class _Listener:
+    """stomp.py's callbacks for one connection generation."""
+
+    def __init__(self, link: Link, generation: int) -> None:
+        self.link = link
+        self.generation = generation
+
+    def on_message(self, frame: Any) -> None:
+        body = frame.body if isinstance(frame.body, bytes) else str(frame.body).encode()
+        self.link.deliver(RawFrame(self.link, self.generation, dict(frame.headers), body))
+
+    def on_receipt(self, frame: Any) -> None:
+        self.link.receipt(frame.headers.get("receipt-id", ""))
+
+    def on_error(self, frame: Any) -> None:
+        message = frame.headers.get("message", "") or (frame.body or b"")[:200]
+        self.link.error(message if isinstance(message, str) else message.decode(errors="replace"))
+
+    def on_disconnected(self) -> None:
+        self.link.lost(self.generation)
+
+
+class Link:
+    """The connection to one broker; `connect` (re)connects and subscribes to every destination."""
+
+    def __init__(self, broker: Broker, config: ConsumerConfig, deliver: Callable[[RawFrame], None]) -> None:
+        self.broker = broker
+        self.config = config
+        self.deliver = deliver
+        self.generation = 0
+        self.backoff = 0.0
+        self._connection: Any = None
+        self._up = False
+        self._next_attempt = 0.0
+        self._lock = threading.Lock()
+        self._receipts = threading.Condition()
+        self._pending_receipt: str | None = None
+        self._error: str | None = None
+        self._subscription_ids = {name: f"fts3sdk-{next(_SUBSCRIPTION_IDS)}" for name in config.destinations}
+
+    @property
+    def up(self) -> bool:
+        """Connected and subscribed."""
+        return self._up
+
+    @property
+    def handback_redelivers(self) -> bool:
+        """Whether the broker redelivers what was not acknowledged: durable subscriptions and queues."""
+        return self.config.durable is not None or all(name.startswith("/queue/") for name in self.config.destinations)
+
+    def due(self) -> bool:
+        """Whether a reconnection attempt is due."""
+        return time.monotonic() >= self._next_attempt
+
+    def schedule_retry(self, delay: float) -> None:
+        """Try again in ``delay`` seconds."""
+        self.backoff = delay
+        self._next_attempt = time.monotonic() + delay
+
+    def _new_connection(self, generation: int) -> Any:
+        connection = stomp_connection(
+            self.broker, self.config.auth, timeout=self.config.connect_timeout, heartbeat=self.config.heartbeat
+        )
+        connection.set_listener("fts3sdk", _Listener(self, generation))
+        return connection
+
+    def connect(self) -> None:
+        """Connect and subscribe, waiting for the broker's receipt. Raises `BrokerUnavailable`."""
+        stomp = stomp_module()
+        with self._lock:
+            self._drop_connection()
+            self.generation += 1
+            self._error = None
+            connection = self._new_connection(self.generation)
+            headers = {"client-id": self._client_id()} if self.config.durable is not None else {}
+            auth = self.config.auth
+            try:
+                connection.connect(auth.username, auth.password, wait=True, headers=headers)
+                self._subscribe(connection)
+            except (stomp.exception.StompException, OSError, TimeoutError) as exc:
+                self._stop(connection)
+                detail = self.last_error or str(exc) or type(exc).__name__
+                raise BrokerUnavailable(f"broker {self.broker}: {detail}", url=str(self.broker)) from exc
+            self._connection, self._up, self.backoff = connection, True, 0.0
+
+    @property
+    def last_error(self) -> str | None:
+        """The last ERROR frame's message from this broker."""
+        return self._error
+
+    def _client_id(self) -> str:
+        return self.config.client_id or str(self.config.durable)
+
+    def _subscribe(self, connection: Any) -> None:
+        receipt = f"fts3sdk-subscribed-{self.generation}"
+        names = list(self.config.destinations)
+        for position, name in enumerate(names):
+            headers = {"activemq.prefetchSize": str(self.config.prefetch)}
+            if self.config.durable is not None and name.startswith("/topic/"):
+                headers["activemq.subscriptionName"] = f"{self.config.durable}.{name.rsplit('/', 1)[-1]}"
+            if position == len(names) - 1:
+                headers["receipt"] = receipt
+                self._pending_receipt = receipt
+            connection.subscribe(name, id=self._subscription_ids[name], ack="client-individual", headers=headers)
+        with self._receipts:
+            deadline = time.monotonic() + self.config.connect_timeout
+            while self._pending_receipt == receipt and self._error is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("no receipt for the subscriptions")
+                self._receipts.wait(remaining)
+        if self._error is not None:
+            raise OSError(self._error)
+
+    def receipt(self, receipt_id: str) -> None:
+        """The broker confirmed a frame."""
+        with self._receipts:
+            if receipt_id == self._pending_receipt:
+                self._pending_receipt = None
+            self._receipts.notify_all()
+
+    def error(self, message: str) -> None:
+        """The broker sent an ERROR frame (bad login, refused subscription, ...)."""
+        logger.warning("broker %s: %s", self.broker, message)
+        with self._receipts:
+            self._error = message
+            self._receipts.notify_all()
+
+    def lost(self, generation: int) -> None:
+        """The connection of ``generation`` went down: reconnect soon."""
+        if generation == self.generation and self._up:
+            logger.warning("lost the connection to broker %s", self.broker)
+            self._up = False
+            self.schedule_retry(self.config.backoff[0])
+
+    def ack(self, frame: RawFrame) -> None:
+        """Acknowledge a frame; one of an older connection cannot be (the broker delivers it again)."""
+        connection = self._connection
+        if frame.generation != self.generation or connection is None or not self._up:
+            return
+        try:
+            connection.ack(frame.headers.get("ack", frame.message_id))
+        except Exception as exc:  # a dying connection: the broker redelivers, dedup hides it
+            logger.debug("could not acknowledge on %s: %s", self.broker, exc)
+
+    def release(self, frame: RawFrame) -> None:
+        """Hand an unhandled message back: reconnect, so that the broker delivers it again."""
+        if not self.handback_redelivers:
+            logger.warning(
+                "a message from %s was not handled and cannot be delivered again (plain topic subscription; "
+                "use a durable subscription or queues)", self.broker,
+            )  # fmt: skip
+            self.ack(frame)
+            return
+        if frame.generation == self.generation and self._up:
+            with self._lock:
+                self._up = False
+                self._drop_connection()
+                self.schedule_retry(0.0)
+
+    def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            self._stop(connection)
+
+    @staticmethod
+    def _stop(connection: Any) -> None:
+        stop_connection(connection)
+
+    def close(self) -> None:
+        """Disconnect for good."""
+        with self._lock:
+            self._up = False
+            self._next_attempt = float("inf")
+            self._drop_connection()
