@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from fts3sdk import errors
-from fts3sdk._base import RETRIES_EXTENSION, Endpoint
+from fts3sdk._base import RETRIES_EXTENSION, DelegationCache, Endpoint
 from fts3sdk._config import (
     BearerAuth,
     CertificateFiles,
@@ -72,6 +72,8 @@ class ClientCore:
         self._headers = {"Accept": "application/json", "User-Agent": user_agent or f"fts3sdk/{__version__}"}
         self._endpoint_info: EndpointInfo | None = None
         self._credential: Credential | None = None
+        self.delegation_cache = DelegationCache()
+        """What the client last learnt of its delegated credential (see `DelegationCache`)."""
 
     @property
     def uses_token(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import TypeAdapter
 
-from fts3sdk._base import Endpoint, invalid_response, model, nothing, raw_json, text
+from fts3sdk._base import Endpoint, invalid_response, model, nothing, path_problem, raw_json, text
 from fts3sdk.models import Delegation, EndpointInfo, StorageBan, UserBan, WhoAmI
 from fts3sdk.models._types import UTCDateTime
 
@@ -126,4 +126,7 @@ def raw(method: Literal["GET", "POST", "PUT", "DELETE"], path: str, **options: A
     """Any endpoint the SDK does not wrap, read as raw JSON."""
     if not path.startswith("/"):
         path = f"/{path}"
+    problem = path_problem(path.split("?", 1)[0])
+    if problem is not None:
+        raise ValueError(f"path {path!r} {problem}")
     return Endpoint(method, path, raw_json, **options)
