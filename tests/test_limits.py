@@ -213,7 +213,7 @@ def test_modify_priority_99_is_stored_by_the_server(
             client.jobs.modify(job_id, priority=priority)
     wrong: tuple[Any, ...] = (True, "3", 3.0)
     for value in wrong:
-        with pytest.raises(ValueError, match="priority: an integer is expected"):
+        with pytest.raises(ValueError, match="priority: must be a whole number"):
             client.jobs.modify(job_id, priority=value)
     assert wire.requests == []
     assert client.jobs.modify(job_id, priority=5).priority == 5

@@ -188,9 +188,13 @@ def _percent(char: str) -> str:
 
 def strict_int_problem(value: object) -> str | None:
     """Why ``value`` is not an integer as given (``True`` and ``"3"`` are not: they would be coerced)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return f"an integer is expected, not {value!r} ({type(value).__name__})"
-    return None
+    if isinstance(value, bool):
+        return f"must be a whole number, not a boolean (got {value!r})"
+    if isinstance(value, int):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return f"must be a whole number, not the text {value!r}"
+    return f"must be a whole number (got {value!r})"
 
 
 def expiry_problem(seconds: int, *, now: float | None = None) -> str | None:

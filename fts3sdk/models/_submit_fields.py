@@ -281,8 +281,10 @@ class _LimitedInt:
         if not server_limits(info):
             return value
         if type(value) is not int:
-            raise ValueError(strict_int_problem(value) or f"an integer is expected, not {value!r}")
-        if not self.bounds.low <= value <= self.bounds.high:
+            raise ValueError(strict_int_problem(value) or f"must be a whole number (got {value!r})")
+        if value < self.bounds.low:
+            raise ValueError(f"must be {self.bounds.low} or more (got {value})")
+        if value > self.bounds.high:
             raise ValueError(f"{value} is out of range: {self.bounds} ({self.why})")
         return value
 
