@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import building, commands, delegation, events, imports, official, parsing, polling
+from benchmarks import building, commands, delegation, events, faults, imports, official, parsing, polling
 from benchmarks._harness import Report, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -33,6 +33,7 @@ def main() -> None:
         ("imports", lambda: imports.run(report, quick=args.quick, official_python=official_python)),
         ("delegation", lambda: delegation.run(report, quick=args.quick)),
         ("events", lambda: events.run(report, quick=args.quick)),
+        ("faults", lambda: faults.run(report, quick=args.quick)),
         ("commands", lambda: commands.run(report, quick=args.quick, official_python=official_python)),
     ]
     if args.only:

@@ -1,4 +1,4 @@
-"""(h) Whole-process wall time of the fts-rest-* commands, ours against the official, over HTTPS.
+"""(i) Whole-process wall time of the fts-rest-* commands, ours against the official, over HTTPS.
 
 Each command runs as a fresh process against `fts3sdk.testing` served over TLS by another process (`_serve.py`),
 with a client certificate, as in a shell loop. The official command and ours alternate run by run; the figure is
@@ -70,7 +70,7 @@ def _measure(contenders: dict[str, list[str]], runs: int) -> dict[str, float]:
 def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
     """Measure (h); without the official client there is nothing to compare with, and it says so."""
     if official_python is None:
-        report.notes.append("(h) fts-rest-* wall time: skipped (no official client).")
+        report.notes.append("(i) fts-rest-* wall time: skipped (no official client).")
         return
     runs = 3 if quick else 11
     load = os.getloadavg()[0]
@@ -81,11 +81,11 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
             contenders = {"official": [official, *args], "ours": [mine, *args]}
             if command in _typed(info):
                 contenders["fts3sdk"] = [str(ours / "fts3sdk"), *_typed(info)[command]]
-            _record(report, f"(h) fts-rest-{command}", _measure(contenders, runs), runs, limit=1.25)
+            _record(report, f"(i) fts-rest-{command}", _measure(contenders, runs), runs, limit=1.25)
             helps = {"official": [official, "--help"], "ours": [mine, "--help"]}
-            _record(report, f"(h) fts-rest-{command} --help", _measure(helps, runs), runs, limit=1.5)
+            _record(report, f"(i) fts-rest-{command} --help", _measure(helps, runs), runs, limit=1.5)
     report.notes.append(
-        f"(h) load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores: "
+        f"(i) load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores: "
         "on a shared machine the same ratio moves from run to run; the contenders alternate, so load hits both."
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import time
 from collections.abc import Mapping
 from types import TracebackType
@@ -17,7 +18,7 @@ from fts3sdk._config import (
     Passphrase,
     Token,
 )
-from fts3sdk._core import ClientCore, transport_error
+from fts3sdk._core import ClientCore, probe_tls
 from fts3sdk._pool import sharded_pool
 from fts3sdk._transport import RetryTransport
 from fts3sdk.resources import _admin_api as admin_api
@@ -79,6 +80,7 @@ class Client(ClientCore):
             retries=retries,
             user_agent=user_agent,
         )
+        self._network = http_client is None and transport is None
         if http_client is None:
             base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=False)
             http_client = httpx.Client(transport=RetryTransport(base, self._policy()), follow_redirects=False)
@@ -89,8 +91,8 @@ class Client(ClientCore):
         started = time.perf_counter()
         try:
             response = self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-        except httpx.TransportError as exc:
-            raise transport_error(exc, request, endpoint) from exc
+        except (httpx.TransportError, ssl.SSLError) as exc:
+            raise self._transport_error(exc, request, endpoint, speaks_tls=self._speaks_tls(exc, request)) from exc
         self._log(request, response, started)
         return read(endpoint, response)
 
@@ -269,6 +271,7 @@ class AsyncClient(ClientCore):
             retries=retries,
             user_agent=user_agent,
         )
+        self._network = http_client is None and transport is None
         if http_client is None:
             base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=True)
             http_client = httpx.AsyncClient(transport=RetryTransport(base, self._policy()), follow_redirects=False)
@@ -279,8 +282,12 @@ class AsyncClient(ClientCore):
         started = time.perf_counter()
         try:
             response = await self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-        except httpx.TransportError as exc:
-            raise transport_error(exc, request, endpoint) from exc
+        except (httpx.TransportError, ssl.SSLError) as exc:
+            import anyio  # only async clients need it
+
+            target = self._probe_target(exc, request)
+            tls = target is not None and await anyio.to_thread.run_sync(probe_tls, *target)
+            raise self._transport_error(exc, request, endpoint, speaks_tls=tls) from exc
         self._log(request, response, started)
         return read(endpoint, response)
 

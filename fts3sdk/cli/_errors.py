@@ -17,7 +17,8 @@ __all__ = ["classify"]
 
 
 def _sdk_error(exc: errors.FTS3ClientException) -> ExitCode:
-    if isinstance(exc, (errors.Unauthorized, errors.NeedDelegation)):
+    # Unauthorized covers CertificateRejected and every local CredentialError.
+    if isinstance(exc, (errors.Unauthorized, errors.NeedDelegation, errors.BadCALocation)):
         return ExitCode.AUTH
     if isinstance(exc, errors.NotFound):
         return ExitCode.NOT_FOUND

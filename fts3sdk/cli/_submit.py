@@ -157,7 +157,7 @@ def build_spec(
         params["job_metadata"] = _metadata(params["job_metadata"])
     defaulted = tuple(frozenset(defaults) - set(item) if isinstance(item, dict) else frozenset() for item in items)
     try:
-        return JobSpec.from_body({"files": files, "params": params})
+        return JobSpec.from_body({"files": files, "params": params}, server_limits=True)
     except ValidationError as exc:
         raise InputError(problem_lines(exc, _Names(bulk, frozenset(given), defaulted))) from None
 

@@ -13,6 +13,7 @@ import httpx
 from fts3sdk import models
 from fts3sdk._base import Endpoint, Flow, Sleep, invalid_response, json_value, model, raw_json, segment
 from fts3sdk._results import Batch, entry_error
+from fts3sdk.models._limits import LIST_LIMIT, PRIORITY, strict_int_problem
 
 if TYPE_CHECKING:
     from pydantic import JsonValue
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 MAX_IDS_PER_REQUEST = 50
 """Ids sent in one multi-job request, to keep URLs short."""
-MAX_LIST_LIMIT = 500
+MAX_LIST_LIMIT = LIST_LIMIT.high
 
 
 @functools.cache
@@ -72,13 +73,29 @@ _FILES = model(lambda: list[models.File])
 
 def job_path(job_id: str) -> str:
     """``/jobs/{id}`` for one id; refuses ids the server would read as several or as another route."""
-    if not job_id or "," in job_id or "/" in job_id:
-        raise ValueError(f"not a job id: {job_id!r}")
-    return f"/jobs/{segment(job_id)}"
+    if not isinstance(job_id, str):
+        raise ValueError(f"not a job id: {job_id!r} is a {type(job_id).__name__}, not a string")
+    if "," in job_id:
+        raise ValueError(f"not a job id: {job_id!r} contains ',', which the server reads as several ids")
+    return f"/jobs/{segment(job_id, 'job id')}"
 
 
 def _states(states: Iterable[JobState | FileState | str] | str) -> str:
     return states if isinstance(states, str) else ",".join(str(state) for state in states)
+
+
+def job_states(states: Iterable[JobState | str] | str | None) -> list[JobState] | None:
+    """A job ``state_in`` filter, checked (`state_filter`): the typed client refuses a misspelt state."""
+    from fts3sdk.models.states import state_filter
+
+    return None if states is None else state_filter(models.JobState, states)
+
+
+def file_states(states: Iterable[FileState | str] | str | None) -> list[FileState] | None:
+    """A file ``state_in`` filter, checked (`state_filter`)."""
+    from fts3sdk.models.states import state_filter
+
+    return None if states is None else state_filter(models.FileState, states)
 
 
 def _time_window(window: timedelta | float) -> str:
@@ -104,8 +121,10 @@ def list_jobs(
     time_window: timedelta | float | None,
 ) -> Endpoint[list[Job]]:
     """``GET /jobs``: jobs visible to the caller (unfinished ones unless states and a limit or window are given)."""
-    if limit is not None and not 0 <= limit <= MAX_LIST_LIMIT:
-        raise ValueError(f"limit must be between 0 and {MAX_LIST_LIMIT} (the server's cap), not {limit}")
+    if limit is not None and (strict_int_problem(limit) is not None or limit not in LIST_LIMIT):
+        raise ValueError(
+            f"limit must be an integer from {LIST_LIMIT.low} to {LIST_LIMIT.high} (the server's cap), not {limit!r}"
+        )
     params = _params(
         user_dn=user_dn,
         vo_name=vo,
@@ -127,7 +146,7 @@ def get_job(job_id: str, *, files: bool) -> Endpoint[Job]:
 def _id_list(job_ids: Sequence[str]) -> str:
     for job_id in job_ids:
         job_path(job_id)
-    joined = ",".join(segment(job_id) for job_id in job_ids)
+    joined = ",".join(segment(job_id, "job id") for job_id in job_ids)
     return f"/jobs/{joined}," if len(job_ids) == 1 else f"/jobs/{joined}"
 
 
@@ -180,7 +199,7 @@ def file_retries(job_id: str, file_id: int) -> Endpoint[list[FileRetry]]:
 
 def job_field(job_id: str, name: str) -> Endpoint[JsonValue]:
     """``GET /jobs/{id}/{field}``: one attribute of a job, as JSON."""
-    return Endpoint("GET", f"{job_path(job_id)}/{segment(name)}", json_value)
+    return Endpoint("GET", f"{job_path(job_id)}/{segment(name, 'field name')}", json_value)
 
 
 def cancel_job(job_id: str) -> Endpoint[Job]:
@@ -212,14 +231,17 @@ def cancel_files(job_id: str, file_ids: Sequence[int]) -> Endpoint[dict[int, str
 
 def cancel_all(vo: str | None) -> Endpoint[CancelAllResult]:
     """``DELETE /jobs/all`` or ``/jobs/vo/{vo}`` (root only): cancel every job, or every job of a VO."""
-    path = "/jobs/all" if vo is None else f"/jobs/vo/{segment(vo)}"
+    path = "/jobs/all" if vo is None else f"/jobs/vo/{segment(vo, 'VO name')}"
     return Endpoint("DELETE", path, model(lambda: models.CancelAllResult))
 
 
 def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
     """``POST /jobs/{id}``: change the priority of a job and its transfers."""
-    if type(priority) is not int or priority <= 0:
-        raise ValueError(f"priority must be a positive integer, not {priority!r}")
+    problem = strict_int_problem(priority)
+    if problem is None and priority not in PRIORITY:
+        problem = f"{priority} is out of range: {PRIORITY}, as at submission (the server would store any value here)"
+    if problem is not None:
+        raise ValueError(f"priority: {problem}")
     return Endpoint("POST", job_path(job_id), _JOB, json={"params": {"priority": priority}})
 
 
@@ -281,9 +303,15 @@ def list_files(
 
 def archived_job(job_id: str) -> Endpoint[ArchivedJob]:
     """``GET /archive/{id}``: an archived job with its transfers."""
-    return Endpoint("GET", f"/archive/{segment(job_id)}", model(lambda: models.ArchivedJob))
+    return Endpoint("GET", _archive_path(job_id), model(lambda: models.ArchivedJob))
 
 
 def archived_field(job_id: str, name: str) -> Endpoint[JsonValue]:
     """``GET /archive/{id}/{field}``: one attribute of an archived job."""
-    return Endpoint("GET", f"/archive/{segment(job_id)}/{segment(name)}", json_value)
+    return Endpoint("GET", f"{_archive_path(job_id)}/{segment(name, 'field name')}", json_value)
+
+
+def _archive_path(job_id: str) -> str:
+    if "," in job_id:
+        raise ValueError(f"not a job id: {job_id!r} contains ',' (the archive takes one id)")
+    return f"/archive/{segment(job_id, 'job id')}"

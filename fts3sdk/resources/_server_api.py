@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from fts3sdk import models
-from fts3sdk._base import Endpoint, invalid_response, model, nothing, raw_json, text, type_adapter
+from fts3sdk._base import Endpoint, invalid_response, model, nothing, path_problem, raw_json, text, type_adapter
 
 if TYPE_CHECKING:
     from fts3sdk.models import Delegation, EndpointInfo, StorageBan, UserBan, WhoAmI
@@ -135,4 +135,7 @@ def raw(method: Literal["GET", "POST", "PUT", "DELETE"], path: str, **options: A
     """Any endpoint the SDK does not wrap, read as raw JSON."""
     if not path.startswith("/"):
         path = f"/{path}"
+    problem = path_problem(path.split("?", 1)[0])
+    if problem is not None:
+        raise ValueError(f"path {path!r} {problem}")
     return Endpoint(method, path, raw_json, **options)

@@ -57,7 +57,8 @@ class Jobs:
         """Jobs visible to the caller (``GET /jobs``).
 
         Only unfinished jobs, unless ``state_in`` comes with a ``limit`` (newest first, at most 500) or a
-        ``time_window`` (hours, or a timedelta).
+        ``time_window`` (hours, or a timedelta). A misspelt state in ``state_in`` is a ValueError; a state this
+        SDK does not know is sent on purpose as ``JobState("NEWSTATE")``.
         """
         return self._client._send(
             api.list_jobs(
@@ -66,7 +67,7 @@ class Jobs:
                 source_se=source_se,
                 dest_se=dest_se,
                 dlg_id=dlg_id,
-                state_in=state_in,
+                state_in=api.job_states(state_in),
                 limit=limit,
                 time_window=time_window,
             )
@@ -188,7 +189,8 @@ class AsyncJobs:
         """Jobs visible to the caller (``GET /jobs``).
 
         Only unfinished jobs, unless ``state_in`` comes with a ``limit`` (newest first, at most 500) or a
-        ``time_window`` (hours, or a timedelta).
+        ``time_window`` (hours, or a timedelta). A misspelt state in ``state_in`` is a ValueError; a state this
+        SDK does not know is sent on purpose as ``JobState("NEWSTATE")``.
         """
         return await self._client._send(
             api.list_jobs(
@@ -197,7 +199,7 @@ class AsyncJobs:
                 source_se=source_se,
                 dest_se=dest_se,
                 dlg_id=dlg_id,
-                state_in=state_in,
+                state_in=api.job_states(state_in),
                 limit=limit,
                 time_window=time_window,
             )
@@ -315,7 +317,9 @@ class Files:
     ) -> builtins.list[File]:
         """Unfinished transfers of the caller's VO (``GET /files``; the server gives at most 1000)."""
         return self._client._send(
-            api.list_files(vo=vo, state_in=state_in, source_se=source_se, dest_se=dest_se, dest_surl=dest_surl)
+            api.list_files(
+                vo=vo, state_in=api.file_states(state_in), source_se=source_se, dest_se=dest_se, dest_surl=dest_surl
+            )
         )
 
 
@@ -336,7 +340,9 @@ class AsyncFiles:
     ) -> builtins.list[File]:
         """Unfinished transfers of the caller's VO (``GET /files``; the server gives at most 1000)."""
         return await self._client._send(
-            api.list_files(vo=vo, state_in=state_in, source_se=source_se, dest_se=dest_se, dest_surl=dest_surl)
+            api.list_files(
+                vo=vo, state_in=api.file_states(state_in), source_se=source_se, dest_se=dest_se, dest_surl=dest_surl
+            )
         )
 
 

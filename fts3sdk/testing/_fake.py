@@ -6,10 +6,11 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from fts3sdk.testing import _lifecycle
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._differences import KNOWN_DIFFERENCES, KnownDifference
 from fts3sdk.testing._identity import (
     DEFAULT_HOST_DN,
     DEFAULT_ROLES,
@@ -20,7 +21,7 @@ from fts3sdk.testing._identity import (
     token_caller,
 )
 from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State
+from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State, metadata_limits
 from fts3sdk.testing._transport import FakeTransport
 from fts3sdk.testing._wire import WireRequest, WireResponse
 
@@ -56,7 +57,15 @@ class FakeFTS:
     monitoring messages of the moving files go: kept in memory (`events`, the default), also published by an
     `fts3sdk.events.EventPublisher` given here, or not made at all (False). ``voms_clients=False`` is a
     server without the VOMS client tools (``POST /delegation/<id>/voms`` then fails with 500).
+    ``metadata_size_limit`` is the server's ``JobMetadataSizeLimit`` and its file, staging and archive siblings
+    (one number for all, or a mapping such as ``{"job": 2048}``; the server's default is 1024 each);
+    ``database_name`` is the name the server's SQL error messages show.
+
+    ``known_differences`` lists where the fake answers differently from the real server on purpose.
     """
+
+    known_differences: ClassVar[tuple[KnownDifference, ...]] = KNOWN_DIFFERENCES
+    """Where the fake deliberately differs from fts-rest-flask 3.13.4 behind Apache, and how each was checked."""
 
     def __init__(
         self,
@@ -78,6 +87,8 @@ class FakeFTS:
         key_pool: KeyPool | None = None,
         events: EventPublisher | EventLog | bool = True,
         voms_clients: bool = True,
+        metadata_size_limit: int | Mapping[str, int] = 1024,
+        database_name: str = "fts3",
     ) -> None:
         step = timedelta(seconds=auto_progress) if isinstance(auto_progress, int | float) else auto_progress
         auth = AuthConfig(host_dn, dict(roles if roles is not None else DEFAULT_ROLES), {}, dict(gridmap or {}))
@@ -86,6 +97,7 @@ class FakeFTS:
             auth=auth, submit_host=submit_host, strict_delegation=strict_delegation, trusted_cas=cas,
             authorized_vos=frozenset(authorized_vos), auto_progress=step, auto_batch=auto_batch,
             voms_clients=voms_clients,
+            metadata_size_limits=metadata_limits(metadata_size_limit), database_name=database_name,
         )  # fmt: skip
         chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
         self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())

@@ -1,16 +1,17 @@
-"""Routing and the authentication middleware: one `handle` call answers one request.
+"""The route table and the authentication middleware: one `handle` call answers one request.
 
-Routes are matched as Werkzeug does (static segments first, repeated slashes merged, 405 when the path
-matches with another method); the middleware resolves the caller and refuses banned users, unknown tokens
-and foreign Origins with Werkzeug's HTML page before any route runs.
+The path is first made what Apache hands the application (`fts3sdk.testing._apache`: dot segments resolved,
+slashes merged); routes are then matched as Werkzeug does for every rule of the table
+(`fts3sdk.testing._router`: its order, 404 and 405, trailing slashes, ``HEAD`` and ``OPTIONS``). Before any
+route the middleware resolves the caller (a token that does not verify counts for nothing, as on the server)
+and refuses banned users and foreign Origins with Werkzeug's HTML page. A 204 goes out without a Content-Type,
+as it does behind Apache.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from fts3sdk.testing import (
@@ -25,13 +26,15 @@ from fts3sdk.testing import (
     _jobs_write,
     _optimizer,
 )
+from fts3sdk.testing._apache import ApacheError, request_path
 from fts3sdk.testing._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
 from fts3sdk.testing._lifecycle import tick
+from fts3sdk.testing._router import Router
+from fts3sdk.testing._router import rule as _rule
 from fts3sdk.testing._static import ENDPOINT_LINKS, SUBMIT_SCHEMA
 from fts3sdk.testing._store import State
 from fts3sdk.testing._wire import (
     INTERNAL_ERROR,
-    ROUTE_NOT_FOUND,
     Ctx,
     HTTPError,
     MiddlewareError,
@@ -43,13 +46,11 @@ from fts3sdk.testing._wire import (
 __all__ = ["handle"]
 
 logger = logging.getLogger("fts3sdk.testing")
-Handler = Callable[..., WireResponse]
 _UNAUTHORIZED = (
     "The server could not verify that you are authorized to access the URL requested. You either supplied the "
     "wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials "
     "required."
 )
-_NOT_FOUND = ROUTE_NOT_FOUND
 
 
 def _root(ctx: Ctx) -> WireResponse:
@@ -77,24 +78,8 @@ def _cs_registered(ctx: Ctx, service: str) -> WireResponse:
     return json_response(False)
 
 
-def _no_route(ctx: Ctx, **_: str) -> WireResponse:
-    # The real server answers 404, not 405, to a GET on its POST-only data-management routes.
-    raise HTTPError(404, _NOT_FOUND)
-
-
 def _cancel_vo(ctx: Ctx, vo_name: str) -> WireResponse:
     return _jobs_write.cancel_all(ctx, vo_name)
-
-
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str]
-    methods: dict[str, Handler]
-
-
-def _rule(template: str, **methods: Handler) -> _Rule:
-    regex = re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", template)
-    return _Rule(re.compile(f"{regex}\\Z"), methods)
 
 
 _RULES = (
@@ -134,10 +119,10 @@ _RULES = (
     _rule("/admin/force-start", POST=_admin.force_start),
     _rule("/dm/list", GET=_dm.list_dir),
     _rule("/dm/stat", GET=_dm.stat),
-    _rule("/dm/mkdir", POST=_dm.mkdir, GET=_no_route),
-    _rule("/dm/unlink", POST=_dm.unlink, GET=_no_route),
-    _rule("/dm/rmdir", POST=_dm.rmdir, GET=_no_route),
-    _rule("/dm/rename", POST=_dm.rename, GET=_no_route),
+    _rule("/dm/mkdir", POST=_dm.mkdir),
+    _rule("/dm/unlink", POST=_dm.unlink),
+    _rule("/dm/rmdir", POST=_dm.rmdir),
+    _rule("/dm/rename", POST=_dm.rename),
     _rule("/config", GET=_config.index),
     _rule("/config/drain", POST=_config.drain),
     _rule("/config/audit", GET=_config.get_audit),
@@ -173,19 +158,7 @@ _RULES = (
 )
 
 
-def _route(method: str, path: str) -> tuple[Handler, dict[str, str]]:
-    allowed: set[str] = set()
-    for rule in _RULES:
-        match = rule.pattern.match(path)
-        if match is None:
-            continue
-        handler = rule.methods.get("GET" if method == "HEAD" else method)
-        if handler is not None:
-            return handler, match.groupdict()
-        allowed.update(rule.methods)
-    if allowed:
-        raise HTTPError(405, "The method is not allowed for the requested URL.")
-    raise HTTPError(404, _NOT_FOUND)
+_ROUTER = Router(_RULES)
 
 
 def _bearer(request: WireRequest) -> str | None:
@@ -213,48 +186,42 @@ def authenticate(state: State, request: WireRequest) -> Caller:
 
 def _credentials(state: State, identity: Identity | None, bearer: str | None) -> Caller:
     auth = state.settings.auth
-    if bearer is not None:
-        token = state.tokens.get(bearer)
-        if token is None:
-            raise MiddlewareError(403, "Invalid credentials (Invalid OAuth2 credentials)")
-        return anonymous_caller() if token.expired else token_caller(token, auth)
+    token = state.tokens.get(bearer) if bearer is not None else None
+    if token is not None and not token.expired:
+        return token_caller(token, auth)
+    # A token that does not verify (not a JWT, bad signature, expired: unknown to the fake) is no credential:
+    # the server goes on to the client certificate, then to anonymous.
     if identity is not None and identity.kind == "certificate" and identity.dns:
         return certificate_caller(identity, auth)
     return anonymous_caller()
 
 
-def _merge_slashes(path: str) -> str:
-    return re.sub(r"/{2,}", "/", path) or "/"
-
-
 def handle(state: State, request: WireRequest) -> WireResponse:
-    """Answer one request: automatic progress, middleware, route, errors in the server's shapes."""
+    """Answer one request: the front's path rules, automatic progress, middleware, route, the server's errors."""
+    try:
+        path = request_path(request.path)
+    except ApacheError as exc:
+        return exc.response()
     with state.lock:
         try:
             tick(state)
             caller = authenticate(state, request)
-            path = _merge_slashes(request.path)
             if request.method == "OPTIONS":
-                return _options(path)
-            handler, params = _route(request.method, path)
-            response: WireResponse = handler(Ctx(state, caller, request), **params)
+                return _ROUTER.options(path)
+            handler, params = _ROUTER.match(request.method, path)
+            routed = dataclasses.replace(request, path=path)
+            response: WireResponse = handler(Ctx(state, caller, routed), **params)
         except HTTPError as exc:
             response = exc.response()
         except Exception:
             logger.exception("fts3sdk.testing: unexpected error answering %s %s", request.method, request.path)
             response = HTTPError(500, INTERNAL_ERROR).response()
-    if request.method == "HEAD":
+    return _as_sent(request.method, response)
+
+
+def _as_sent(method: str, response: WireResponse) -> WireResponse:
+    if response.status == 204:
+        return WireResponse(204, b"", "", response.headers)
+    if method == "HEAD":
         return WireResponse(response.status, b"", response.content_type, response.headers)
     return response
-
-
-def _options(path: str) -> WireResponse:
-    methods = {"OPTIONS"}
-    for rule in _RULES:
-        if rule.pattern.match(path):
-            methods.update(rule.methods)
-    if methods == {"OPTIONS"}:
-        raise HTTPError(404, _NOT_FOUND)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return WireResponse(200, b"", "text/html; charset=utf-8", (("Allow", ", ".join(sorted(methods))),))

@@ -44,14 +44,15 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         wire = WireRequest(
             method=request.method,
-            path=request.url.path,
+            path=request.url.raw_path.split(b"?", 1)[0].decode("ascii"),
             query=tuple(request.url.params.multi_items()),
             headers=headers,
             body=request.content,
             identity=self.identity,
         )
         answer = self._handle(wire)
-        response_headers = [("content-type", answer.content_type), *answer.headers]
+        response_headers = [("content-type", answer.content_type)] if answer.content_type else []
+        response_headers += answer.headers
         if answer.cut_short:
             response_headers.append(("content-length", str(answer.declared_length)))
             error = (

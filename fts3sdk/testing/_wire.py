@@ -74,7 +74,11 @@ def phrase(status: int) -> str:
 
 @dataclass(frozen=True)
 class WireRequest:
-    """One HTTP request as the fake server sees it: path already decoded and with repeated slashes merged."""
+    """One HTTP request as the fake server sees it.
+
+    ``path`` is the target's path as sent, percent-encoding and all; handlers see it as Apache hands it to the
+    application (decoded, dot segments resolved, slashes merged).
+    """
 
     method: str
     path: str
@@ -121,7 +125,7 @@ def _first_values(pairs: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class WireResponse:
-    """One HTTP response: status, body bytes, content type and any extra headers."""
+    """One HTTP response: status, body bytes, content type (``""``: none sent) and any extra headers."""
 
     status: int
     body: bytes = b""
