@@ -27,12 +27,13 @@ from fts3sdk import Client, InsecureRequestWarning, errors
 from fts3sdk._version import __version__
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.credentials import CredentialError
 
 __all__ = [
     "CONNECTION",
     "OUTPUT",
     "Connection",
+    "Interval",
+    "MaxWait",
     "Runtime",
     "Table",
     "option",
@@ -98,7 +99,7 @@ class Connection:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
         for what, path in (("certificate", self.cert), ("key", self.key), ("CA location", self.capath)):
             if path is not None and not path.exists():
-                raise CredentialError(f"{what} not found: {path}")
+                raise _credential_error(f"{what} not found: {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
@@ -115,7 +116,7 @@ class Connection:
                     transport=self.runtime.transport,
                 )
             except OSError as exc:
-                raise CredentialError(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+                raise _credential_error(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
             except errors.BadEndpoint as exc:
                 if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
                     raise
@@ -132,9 +133,15 @@ class Connection:
         cache = self.runtime.passphrases
         if "key" not in cache:
             if not sys.stdin.isatty():
-                raise CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+                raise _credential_error("the private key is encrypted: run in a terminal, or make a proxy first")
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
+
+
+def _credential_error(message: str) -> Exception:
+    from fts3sdk.credentials import CredentialError  # cryptography only when a credential problem is reported
+
+    return CredentialError(message)
 
 
 def _os_error(exc: OSError) -> str:
@@ -279,3 +286,10 @@ def _logging(debug: bool) -> Iterator[None]:
 def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without the entries left unset (``None`` or ``False``): only what the user gave."""
     return {name: value for name, value in values.items() if value is not None and value is not False}
+
+
+# Watching options, shared by status and submit (here, so that submit does not import the job commands' module).
+Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+MaxWait = Annotated[
+    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+]
