@@ -8,15 +8,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from types import FunctionType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import JsonValue, TypeAdapter, ValidationError
 
 from fts3sdk import errors
+
+if TYPE_CHECKING:
+    from pydantic import JsonValue, TypeAdapter, ValidationError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,14 +59,79 @@ class Sleep:
     seconds: float
 
 
+DELEGATION_CHECK_SECONDS = 300.0
+"""How long a client trusts what it last learnt of its delegated credential (5 minutes)."""
+
+
+@dataclass
+class DelegationCache:
+    """What a client last learnt of its delegated credential, so that a batch of submits checks it once.
+
+    ``client.jobs.submit(delegate="auto")`` asks the server (``GET /whoami``, ``GET /delegation/{id}``) only
+    when this is stale: after `ttl` seconds, or sooner when the credential would by then be due for renewal.
+    A 419 (`NeedDelegation`) answer forgets it. Shared by a client's `with_options` copies.
+    """
+
+    ttl: float = DELEGATION_CHECK_SECONDS
+    """Seconds a check stays trusted; 0 checks before every submit, as without a cache."""
+    clock: Callable[[], float] = time.monotonic
+    delegation_id: str | None = None
+    """The delegation id last checked."""
+    valid_until: float = float("-inf")
+
+    def fresh(self) -> str | None:
+        """The delegation id when the last check is still trusted, else None."""
+        return self.delegation_id if self.clock() < self.valid_until else None
+
+    def remember(self, delegation_id: str, good_for: float) -> None:
+        """Trust a check for ``good_for`` seconds at most (and `ttl` at most)."""
+        self.delegation_id = delegation_id
+        self.valid_until = self.clock() + max(0.0, min(self.ttl, good_for))
+
+    def forget(self) -> None:
+        """Check again next time."""
+        self.valid_until = float("-inf")
+
+
 Step = Endpoint[Any] | Sleep
 Flow = Generator[Step, Any, R]
 """A multi-request operation: yields steps, receives each step's result (or has its error thrown in)."""
 
 
-def segment(value: str | int) -> str:
-    """Quote a value for use as one path segment (DNs, SURLs and ids may hold ``/``, ``,`` or ``?``)."""
-    return quote(str(value), safe="")
+def segment_problem(text: str) -> str | None:
+    """Why ``text`` cannot travel as exactly one path segment to the server (None when it can).
+
+    An empty segment, ``.`` and ``..`` change the path itself: httpx and then Apache resolve dot segments (also
+    percent-encoded ones) before routing, so ``/jobs/..`` is ``/`` and ``/jobs/x/..`` is the job list. A ``/``
+    cannot be sent inside a segment either: encoded as ``%2F`` it is refused by Apache or decoded back into a
+    separator before the server routes the request.
+    """
+    if not text:
+        return "is empty, which would make the request reach another resource"
+    if text in (".", ".."):
+        return "is a dot segment: the HTTP layer and the server resolve it, so the request would reach another resource"
+    if "/" in text:
+        return "contains '/', which the server reads as a path separator even when encoded"
+    return None
+
+
+def segment(value: str | int, what: str = "path segment") -> str:
+    """Quote a caller's value as exactly one path segment; ValueError when it would change the route.
+
+    ``what`` names the value in the error (``job id``, ``field name``...).
+    """
+    text = str(value)
+    problem = segment_problem(text)
+    if problem is not None:
+        raise ValueError(f"not a {what}: {text!r} {problem} (nothing was sent)")
+    return quote(text, safe="")
+
+
+def path_problem(path: str) -> str | None:
+    """Why a whole path given by a caller is not the path the server would see (None when it is)."""
+    if any(part in (".", "..") for part in path.split("/")):
+        return "holds a dot segment, which the HTTP layer resolves before sending: write the path it stands for"
+    return None
 
 
 def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidResponse:
@@ -77,18 +146,29 @@ def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidRes
 
 
 @functools.cache
-def _adapter(type_: Any) -> TypeAdapter[Any]:
-    # Building an adapter for list[SomeModel] takes 1-2 ms: once per type, not once per request.
+def type_adapter(type_: Any) -> TypeAdapter[Any]:
+    """The pydantic validator of ``type_``, built once per type (for ``list[SomeModel]`` that takes 1-2 ms)."""
+    from pydantic import TypeAdapter
+
     return TypeAdapter(type_)
 
 
 def model(type_: Any) -> Parser[Any]:
-    """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands)."""
-    adapter = _adapter(type_)
+    """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands).
+
+    ``type_`` may also be a function giving the type: it is called, and the validator built, on the first
+    answer, so that describing an endpoint imports neither pydantic nor the models (the Easy facade and the
+    ``fts-rest-*`` commands read raw JSON and never need them).
+    """
+    resolved: list[TypeAdapter[Any]] = []
 
     def parse(response: httpx.Response) -> Any:
+        from pydantic import ValidationError
+
+        if not resolved:
+            resolved.append(type_adapter(type_() if isinstance(type_, FunctionType) else type_))
         try:
-            return adapter.validate_json(response.content)
+            return resolved[0].validate_json(response.content)
         except ValidationError as exc:
             raise invalid_response(response, _validation_summary(exc)) from exc
 

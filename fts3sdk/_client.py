@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+import ssl
 import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
 import httpx
 
 from fts3sdk import errors
@@ -18,16 +18,22 @@ from fts3sdk._config import (
     Passphrase,
     Token,
 )
-from fts3sdk._core import ClientCore, transport_error
+from fts3sdk._core import ClientCore, probe_tls
 from fts3sdk._pool import sharded_pool
 from fts3sdk._transport import RetryTransport
-from fts3sdk.models import EndpointInfo, WhoAmI
+from fts3sdk.resources import _admin_api as admin_api
 from fts3sdk.resources import _server_api as api
 
 if TYPE_CHECKING:
+    from fts3sdk.models import EndpointInfo, WhoAmI
+    from fts3sdk.resources._admin_api import AutocompleteKind
     from fts3sdk.resources.bans import AsyncStorage, AsyncUsers, Storage, Users
+    from fts3sdk.resources.config import AsyncConfig, Config
     from fts3sdk.resources.delegation import AsyncDelegations, Delegations
+    from fts3sdk.resources.dm import AsyncNamespace, Namespace
     from fts3sdk.resources.jobs import Archive, AsyncArchive, AsyncFiles, AsyncJobs, Files, Jobs
+    from fts3sdk.resources.optimizer import AsyncOptimizerControl, OptimizerControl
+    from fts3sdk.resources.status import AsyncStatus, Status
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -74,6 +80,7 @@ class Client(ClientCore):
             retries=retries,
             user_agent=user_agent,
         )
+        self._network = http_client is None and transport is None
         if http_client is None:
             base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=False)
             http_client = httpx.Client(transport=RetryTransport(base, self._policy()), follow_redirects=False)
@@ -84,8 +91,8 @@ class Client(ClientCore):
         started = time.perf_counter()
         try:
             response = self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-        except httpx.TransportError as exc:
-            raise transport_error(exc, request, endpoint) from exc
+        except (httpx.TransportError, ssl.SSLError) as exc:
+            raise self._transport_error(exc, request, endpoint, speaks_tls=self._speaks_tls(exc, request)) from exc
         self._log(request, response, started)
         return read(endpoint, response)
 
@@ -115,6 +122,23 @@ class Client(ClientCore):
     def whoami(self) -> WhoAmI:
         """The caller as the server sees it (``GET /whoami``): DN, VOs, delegation id, access levels."""
         return self._send(api.whoami())
+
+    def whoami_certificate(self) -> str:
+        """The certificate chain the server received from this client, as PEM (``GET /whoami/certificate``).
+
+        Empty when the web server in front of FTS does not pass it on; token and anonymous clients get
+        Unauthorized (the endpoint needs a certificate).
+        """
+        return self._send(admin_api.client_certificate())
+
+    def autocomplete(self, kind: AutocompleteKind, term: str | None = None) -> list[str]:
+        """Known values starting with ``term`` (``GET /autocomplete/{kind}``; ``config`` access level).
+
+        ``kind``: ``dn`` (delegated users), ``source``/``destination``/``storage`` (storages of the link
+        configurations), ``vo`` (VOs of the jobs). Without ``term`` the server uses ``/DC=cern.ch`` for DNs and
+        ``srm://`` for the others (so ``vo`` finds nothing: give ``term=""`` for every VO).
+        """
+        return self._send(admin_api.autocomplete(kind, term))
 
     @property
     def jobs(self) -> Jobs:
@@ -157,6 +181,34 @@ class Client(ClientCore):
         from fts3sdk.resources.delegation import Delegations
 
         return Delegations(self)
+
+    @property
+    def config(self) -> Config:
+        """The server's configuration: hosts and drain, audit, global settings, links, shares, storages..."""
+        from fts3sdk.resources.config import Config
+
+        return Config(self)
+
+    @property
+    def optimizer(self) -> OptimizerControl:
+        """The optimizer's decisions per link."""
+        from fts3sdk.resources.optimizer import OptimizerControl
+
+        return OptimizerControl(self)
+
+    @property
+    def status(self) -> Status:
+        """What the FTS nodes are doing."""
+        from fts3sdk.resources.status import Status
+
+        return Status(self)
+
+    @property
+    def dm(self) -> Namespace:
+        """Files and directories on storages, through the server (list, stat, mkdir, unlink, rmdir, rename)."""
+        from fts3sdk.resources.dm import Namespace
+
+        return Namespace(self)
 
     def get(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
         """``GET`` any endpoint the SDK does not wrap; gives the JSON answer as sent."""
@@ -219,6 +271,7 @@ class AsyncClient(ClientCore):
             retries=retries,
             user_agent=user_agent,
         )
+        self._network = http_client is None and transport is None
         if http_client is None:
             base = transport or sharded_pool(self._ssl(verify, ca_path), http2=http2, asynchronous=True)
             http_client = httpx.AsyncClient(transport=RetryTransport(base, self._policy()), follow_redirects=False)
@@ -229,8 +282,12 @@ class AsyncClient(ClientCore):
         started = time.perf_counter()
         try:
             response = await self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-        except httpx.TransportError as exc:
-            raise transport_error(exc, request, endpoint) from exc
+        except (httpx.TransportError, ssl.SSLError) as exc:
+            import anyio  # only async clients need it
+
+            target = self._probe_target(exc, request)
+            tls = target is not None and await anyio.to_thread.run_sync(probe_tls, *target)
+            raise self._transport_error(exc, request, endpoint, speaks_tls=tls) from exc
         self._log(request, response, started)
         return read(endpoint, response)
 
@@ -244,6 +301,8 @@ class AsyncClient(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
             result, error = None, None
             if isinstance(step, Sleep):
+                import anyio
+
                 await anyio.sleep(step.seconds)
                 continue
             try:
@@ -260,6 +319,23 @@ class AsyncClient(ClientCore):
     async def whoami(self) -> WhoAmI:
         """The caller as the server sees it (``GET /whoami``): DN, VOs, delegation id, access levels."""
         return await self._send(api.whoami())
+
+    async def whoami_certificate(self) -> str:
+        """The certificate chain the server received from this client, as PEM (``GET /whoami/certificate``).
+
+        Empty when the web server in front of FTS does not pass it on; token and anonymous clients get
+        Unauthorized (the endpoint needs a certificate).
+        """
+        return await self._send(admin_api.client_certificate())
+
+    async def autocomplete(self, kind: AutocompleteKind, term: str | None = None) -> list[str]:
+        """Known values starting with ``term`` (``GET /autocomplete/{kind}``; ``config`` access level).
+
+        ``kind``: ``dn`` (delegated users), ``source``/``destination``/``storage`` (storages of the link
+        configurations), ``vo`` (VOs of the jobs). Without ``term`` the server uses ``/DC=cern.ch`` for DNs and
+        ``srm://`` for the others (so ``vo`` finds nothing: give ``term=""`` for every VO).
+        """
+        return await self._send(admin_api.autocomplete(kind, term))
 
     @property
     def jobs(self) -> AsyncJobs:
@@ -302,6 +378,34 @@ class AsyncClient(ClientCore):
         from fts3sdk.resources.delegation import AsyncDelegations
 
         return AsyncDelegations(self)
+
+    @property
+    def config(self) -> AsyncConfig:
+        """The server's configuration: hosts and drain, audit, global settings, links, shares, storages..."""
+        from fts3sdk.resources.config import AsyncConfig
+
+        return AsyncConfig(self)
+
+    @property
+    def optimizer(self) -> AsyncOptimizerControl:
+        """The optimizer's decisions per link."""
+        from fts3sdk.resources.optimizer import AsyncOptimizerControl
+
+        return AsyncOptimizerControl(self)
+
+    @property
+    def status(self) -> AsyncStatus:
+        """What the FTS nodes are doing."""
+        from fts3sdk.resources.status import AsyncStatus
+
+        return AsyncStatus(self)
+
+    @property
+    def dm(self) -> AsyncNamespace:
+        """Files and directories on storages, through the server (list, stat, mkdir, unlink, rmdir, rename)."""
+        from fts3sdk.resources.dm import AsyncNamespace
+
+        return AsyncNamespace(self)
 
     async def get(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
         """``GET`` any endpoint the SDK does not wrap; gives the JSON answer as sent."""

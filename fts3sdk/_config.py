@@ -20,7 +20,9 @@ __all__ = [
     "Passphrase",
     "Token",
     "discover_certificate",
+    "load_chain",
     "ssl_context",
+    "trust_location",
 ]
 
 logger = logging.getLogger("fts3sdk")
@@ -47,6 +49,10 @@ class CertificateFiles:
     cert: Path
     key: Path
     passphrase: Passphrase | None = field(default=None, repr=False, compare=False)
+    cert_origin: str | None = field(default=None, compare=False)
+    """Where a discovered certificate's name came from, for messages (``"from X509_USER_PROXY"``...)."""
+    key_origin: str | None = field(default=None, compare=False)
+    """Where a discovered key's name came from."""
 
     def __repr__(self) -> str:
         return f"CertificateFiles(cert={str(self.cert)!r}, key={str(self.key)!r})"
@@ -61,24 +67,45 @@ def discover_certificate(environ: Mapping[str, str] | None = None, uid: int | No
     env = os.environ if environ is None else environ
     if env.get("X509_USER_PROXY"):
         proxy = Path(env["X509_USER_PROXY"])
-        return CertificateFiles(proxy, proxy)
+        return CertificateFiles(proxy, proxy, cert_origin="from X509_USER_PROXY", key_origin="from X509_USER_PROXY")
     default_proxy = Path(f"/tmp/x509up_u{os.geteuid() if uid is None else uid}")  # noqa: S108 - the grid convention
     if default_proxy.exists():
-        return CertificateFiles(default_proxy, default_proxy)
+        where = "the default proxy location"
+        return CertificateFiles(default_proxy, default_proxy, cert_origin=where, key_origin=where)
     if env.get("X509_USER_CERT"):
         cert = Path(env["X509_USER_CERT"])
-        return CertificateFiles(cert, Path(env.get("X509_USER_KEY") or cert))
+        key_origin = "from X509_USER_KEY" if env.get("X509_USER_KEY") else "from X509_USER_CERT"
+        return CertificateFiles(
+            cert, Path(env.get("X509_USER_KEY") or cert), cert_origin="from X509_USER_CERT", key_origin=key_origin
+        )
     if HOST_CERT.exists() and HOST_KEY.exists():
-        return CertificateFiles(HOST_CERT, HOST_KEY)
+        where = "the host certificate"
+        return CertificateFiles(HOST_CERT, HOST_KEY, cert_origin=where, key_origin=where)
     return None
 
 
+def trust_location(
+    ca_path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[Path | None, str]:
+    """Where the server's certificate is checked: the CA directory or bundle (``None``: the system store), and why.
+
+    ``ca_path``, else ``X509_CERT_DIR``, else ``/etc/grid-security/certificates`` when it exists.
+    """
+    env = os.environ if environ is None else environ
+    if ca_path:
+        return Path(ca_path), "given"
+    if env.get("X509_CERT_DIR"):
+        return Path(env["X509_CERT_DIR"]), "from X509_CERT_DIR"
+    if GRID_CA_DIR.is_dir():
+        return GRID_CA_DIR, "the default"
+    return None, "the system CA store"
+
+
 def _load_trust(context: ssl.SSLContext, ca_path: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> None:
-    chosen = ca_path or environ.get("X509_CERT_DIR") or (GRID_CA_DIR if GRID_CA_DIR.is_dir() else None)
-    if chosen is None:
+    location, _ = trust_location(ca_path, environ)
+    if location is None:
         context.load_default_certs(ssl.Purpose.SERVER_AUTH)
         return
-    location = Path(chosen)
     if location.is_dir():
         context.load_verify_locations(capath=str(location))
     elif location.is_file():
@@ -112,8 +139,13 @@ def ssl_context(
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     if certificate is not None:
-        context.load_cert_chain(str(certificate.cert), str(certificate.key), password=certificate.passphrase)
+        load_chain(context, certificate)
     return context
+
+
+def load_chain(context: ssl.SSLContext, certificate: CertificateFiles) -> None:
+    """Give ``context`` the client chain and key of ``certificate``; raises ssl.SSLError as OpenSSL does."""
+    context.load_cert_chain(str(certificate.cert), str(certificate.key), password=certificate.passphrase)
 
 
 class BearerAuth(httpx.Auth):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
+import socket
 import ssl
 import time
 from pathlib import Path
@@ -13,25 +15,29 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from fts3sdk import errors
-from fts3sdk._base import RETRIES_EXTENSION, Endpoint
+from fts3sdk._base import RETRIES_EXTENSION, DelegationCache, Endpoint
 from fts3sdk._config import (
     BearerAuth,
     CertificateFiles,
     Passphrase,
     Token,
     discover_certificate,
+    load_chain,
     ssl_context,
+    trust_location,
 )
-from fts3sdk._transport import RetryPolicy
+from fts3sdk._faults import Kind, as_transport_error, classify, transport_error
+from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk._version import __version__
-from fts3sdk.models import EndpointInfo
 
 if TYPE_CHECKING:
     from fts3sdk.credentials import Credential
+    from fts3sdk.models import EndpointInfo
 
-__all__ = ["ClientCore", "transport_error"]
+__all__ = ["ClientCore", "probe_tls", "transport_error"]
 
 logger = logging.getLogger("fts3sdk")
+_PROBE_TIMEOUT = 2.0  # a TLS server answers a ClientHello within a round trip; a plain one may never answer
 Self = TypeVar("Self", bound="ClientCore")
 
 
@@ -56,12 +62,18 @@ class ClientCore:
             raise errors.BadEndpoint(f"{endpoint} (an https:// URL is expected)")
         self.endpoint = endpoint.rstrip("/")
         self.certificate = _certificate(cert, key, passphrase, token=token, anonymous=anonymous)
+        if self.certificate is not None:
+            _check(self.certificate)
+        self._trust: str | None = None
+        self._network = False
         self._auth = BearerAuth(token) if token is not None else None
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._retries = retries
         self._headers = {"Accept": "application/json", "User-Agent": user_agent or f"fts3sdk/{__version__}"}
         self._endpoint_info: EndpointInfo | None = None
         self._credential: Credential | None = None
+        self.delegation_cache = DelegationCache()
+        """What the client last learnt of its delegated credential (see `DelegationCache`)."""
 
     @property
     def uses_token(self) -> bool:
@@ -81,7 +93,61 @@ class ClientCore:
         return RetryPolicy(retries=self._retries)
 
     def _ssl(self, verify: bool, ca_path: str | os.PathLike[str] | None) -> ssl.SSLContext:
-        return ssl_context(verify=verify, ca_path=ca_path, certificate=self.certificate)
+        location, origin = trust_location(ca_path)
+        if verify:
+            self._trust = _trust_text(location, origin)
+            if location is not None and not location.exists():
+                raise errors.BadCALocation(f"CA location not found: {location} ({origin})")
+        try:
+            context = ssl_context(verify=verify, ca_path=ca_path)
+        except ssl.SSLError as exc:
+            raise errors.BadCALocation(f"CA location unusable: {self._trust}: {_openssl_words(exc)}") from exc
+        if self.certificate is not None:
+            try:
+                load_chain(context, self.certificate)
+            except ssl.SSLError as exc:
+                cert = self.certificate.cert
+                raise errors.CredentialMalformed(f"OpenSSL cannot use {cert}: {_openssl_words(exc)}") from exc
+        return context
+
+    def _transport_error(
+        self,
+        exc: httpx.TransportError | ssl.SSLError,
+        request: httpx.Request,
+        endpoint: Endpoint[Any],
+        *,
+        speaks_tls: bool = False,
+    ) -> errors.FTS3ClientException:
+        """The error to raise for a failure below HTTP (``speaks_tls``: what `probe_tls` found, if asked)."""
+        if isinstance(exc, ssl.SSLError):
+            exc = as_transport_error(exc, request)
+        credential = None
+        if self.certificate is not None:
+            origin = self.certificate.cert_origin
+            credential = f"{self.certificate.cert} ({origin})" if origin else str(self.certificate.cert)
+        return transport_error(
+            exc,
+            request,
+            endpoint,
+            credential=credential,
+            trust=self._trust,
+            timeout=self._timeout,
+            speaks_tls=speaks_tls,
+        )
+
+    def _probe_target(
+        self, exc: httpx.TransportError | ssl.SSLError, request: httpx.Request
+    ) -> tuple[str, int, float] | None:
+        """Where to ask whether TLS is spoken, when a plain-HTTP request lost its connection (else ``None``)."""
+        if not self._network or request.url.scheme != "http" or isinstance(exc, ssl.SSLError):
+            return None
+        if classify(exc).kind not in (Kind.RESET, Kind.DISCONNECTED):
+            return None
+        return request.url.host, request.url.port or 80, min(self._timeout.connect or _PROBE_TIMEOUT, _PROBE_TIMEOUT)
+
+    def _speaks_tls(self, exc: httpx.TransportError | ssl.SSLError, request: httpx.Request) -> bool:
+        target = self._probe_target(exc, request)
+        return target is not None and probe_tls(*target)
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, endpoint: Endpoint[Any]) -> httpx.Request:
         return http.build_request(
@@ -92,7 +158,7 @@ class ClientCore:
             content=endpoint.content,
             headers={**self._headers, **endpoint.headers},
             timeout=self._timeout,
-            extensions={RETRIES_EXTENSION: self._retries},
+            extensions={RETRIES_EXTENSION: self._retries, RESEND_EXTENSION: endpoint.may_resend},
         )
 
     def load_credential(self) -> Credential:
@@ -126,27 +192,72 @@ def _certificate(
     if token is not None or anonymous:
         return None
     if cert is not None:
-        return CertificateFiles(Path(cert), Path(key or cert), passphrase)
+        return CertificateFiles(Path(cert).expanduser(), Path(key or cert).expanduser(), _once(passphrase))
     found = discover_certificate()
     if found is None:
-        logger.warning("no user certificate found: requests are anonymous")
+        globus = Path.home() / ".globus" / "usercert.pem"
+        hint = f" ({globus} exists: make a proxy with fts3sdk proxy-init or voms-proxy-init)" if globus.exists() else ""
+        logger.warning("no user certificate found: requests are anonymous%s", hint)
         return None
-    return CertificateFiles(found.cert, found.key, passphrase)
+    return CertificateFiles(found.cert, found.key, _once(passphrase), found.cert_origin, found.key_origin)
 
 
-def transport_error(
-    exc: httpx.TransportError, request: httpx.Request, endpoint: Endpoint[Any]
-) -> errors.FTS3ClientException:
-    """The fts3sdk error for a failure below HTTP, saying whether the request may have taken effect."""
-    url = str(request.url)
-    context: dict[str, Any] = {"method": request.method, "url": url}
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
-        return errors.ConnectionFailed(f"cannot connect to {url}: {str(exc) or type(exc).__name__}", **context)
-    what = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({str(exc) or type(exc).__name__})"
-    if not endpoint.may_resend:
-        return errors.RequestTimeout(
-            f"{request.method} {url} {what} after the request was sent: it may have been applied "
-            "(the job may exist); check before submitting again",
-            **context,
-        )
-    return errors.RequestTimeout(f"{request.method} {url} {what}", **context)
+def _once(passphrase: Passphrase | None) -> Passphrase | None:
+    """A passphrase callback asked at most once: the check, the TLS context and delegation share the answer."""
+    if not callable(passphrase):
+        return passphrase
+    answers: list[str | bytes] = []
+
+    def ask() -> str | bytes:
+        if not answers:
+            answers.append(passphrase())
+        return answers[0]
+
+    return ask
+
+
+def _check(files: CertificateFiles) -> None:
+    from fts3sdk.credentials import check_credential
+
+    check_credential(
+        files.cert,
+        None if files.key == files.cert else files.key,
+        passphrase=files.passphrase,
+        cert_origin=files.cert_origin,
+        key_origin=files.key_origin,
+    )
+
+
+def _trust_text(location: Path | None, origin: str) -> str:
+    if location is None:
+        return origin
+    kind = "CA directory" if location.is_dir() else "CA bundle"
+    return f"the {kind} {location} ({origin})"
+
+
+def _openssl_words(exc: ssl.SSLError) -> str:
+    reason = getattr(exc, "reason", None)
+    return str(reason).replace("_", " ").lower() if reason else str(exc)
+
+
+def probe_tls(host: str, port: int, timeout: float) -> bool:
+    """Whether ``host:port`` answers a TLS handshake (asked only after a plain-HTTP request lost its connection)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as sock,
+            contextlib.closing(context.wrap_socket(sock, server_hostname=host)),
+        ):
+            return True
+    except ssl.SSLError as exc:
+        return str(getattr(exc, "reason", "")).upper() in _TLS_REFUSALS
+    except OSError:
+        return False
+
+
+# A server that answers the handshake with one of these speaks TLS, and merely refuses this client.
+_TLS_REFUSALS = frozenset(
+    {"SSLV3_ALERT_HANDSHAKE_FAILURE", "TLSV13_ALERT_CERTIFICATE_REQUIRED", "TLSV1_ALERT_ACCESS_DENIED"}
+)

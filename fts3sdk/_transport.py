@@ -5,29 +5,41 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import anyio
 import httpx
 
 from fts3sdk._base import RETRIES_EXTENSION
+from fts3sdk._faults import Kind, as_transport_error, classify
+
+__all__ = ["RESEND_EXTENSION", "RetryPolicy", "RetryTransport"]
 
 logger = logging.getLogger("fts3sdk")
 
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+RESEND_EXTENSION = "fts3sdk.may_resend"
+"""Request extension: ``False`` when the request must not be sent twice (a job submission)."""
+
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
+# The server dropped the connection under the request (typically a kept-alive one it had closed): an
+# idempotent request can go again on a fresh connection.
+_DROPPED = frozenset({Kind.RESET, Kind.DISCONNECTED})
 
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """When to send a request again, and after how long.
 
-    Idempotent requests (GET, PUT, DELETE) are retried after a connection failure or a 502/503/504 answer;
-    other requests (job submission) only after a connection failure, when nothing reached the server.
+    Idempotent requests (GET, PUT, DELETE) are retried after a connection failure, after the server dropped the
+    connection before answering (a kept-alive connection it had closed, a reset: the first time at once, on a
+    new connection) and after a 502/503/504 answer.
+    Other requests (job submission, or any request whose ``fts3sdk.may_resend`` extension is ``False``) are
+    retried only when nothing was sent. Failures that would only repeat (the server refused the certificate,
+    the server's certificate is not trusted, http:// to a TLS port) are never retried.
     """
 
     retries: int = 2
@@ -41,8 +53,11 @@ class RetryPolicy:
         if attempt >= allowed:
             return None
         if isinstance(outcome, Exception):
-            return self._backoff(attempt) if isinstance(outcome, _NEVER_SENT) else None
-        if outcome.status_code not in _RETRY_STATUSES or request.method not in _IDEMPOTENT:
+            if not _may_retry(request, outcome):
+                return None
+            # A kept-alive connection the server had closed: a new one will do, at once.
+            return 0.0 if attempt == 0 and _dropped(outcome) else self._backoff(attempt)
+        if outcome.status_code not in _RETRY_STATUSES or not _resendable(request):
             return None
         after = _retry_after(outcome.headers.get("retry-after"))
         return min(after, self.retry_after_cap) if after is not None else self._backoff(attempt)
@@ -50,6 +65,23 @@ class RetryPolicy:
     def _backoff(self, attempt: int) -> float:
         ceiling: float = min(self.backoff_cap, self.backoff * float(2**attempt))
         return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
+
+
+def _resendable(request: httpx.Request) -> bool:
+    return request.method in _IDEMPOTENT and request.extensions.get(RESEND_EXTENSION, True) is not False
+
+
+def _may_retry(request: httpx.Request, exc: Exception) -> bool:
+    if not isinstance(exc, httpx.TransportError):
+        return False
+    fault = classify(exc)
+    if fault.final:
+        return False
+    return not fault.sent or (fault.kind in _DROPPED and _resendable(request))
+
+
+def _dropped(exc: Exception) -> bool:
+    return isinstance(exc, httpx.TransportError) and classify(exc).kind in _DROPPED
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -84,6 +116,12 @@ def _log_retry(request: httpx.Request, outcome: httpx.Response | Exception, atte
     )
 
 
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio  # only async clients need it
+
+    await anyio.sleep(seconds)
+
+
 class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wrap a transport so that requests are retried according to a `RetryPolicy`.
 
@@ -96,7 +134,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         policy: RetryPolicy,
         *,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.wrapped = wrapped
         self.policy = policy
@@ -113,6 +151,8 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 outcome = self.wrapped.handle_request(request)
             except httpx.TransportError as exc:
                 outcome = exc
+            except ssl.SSLError as exc:
+                outcome = as_transport_error(exc, request)
             delay = self.policy.delay(request, outcome, attempt)
             if delay is None:
                 if isinstance(outcome, Exception):
@@ -134,6 +174,8 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 outcome = await self.wrapped.handle_async_request(request)
             except httpx.TransportError as exc:
                 outcome = exc
+            except ssl.SSLError as exc:
+                outcome = as_transport_error(exc, request)
             delay = self.policy.delay(request, outcome, attempt)
             if delay is None:
                 if isinstance(outcome, Exception):
@@ -142,7 +184,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             if isinstance(outcome, httpx.Response):
                 await outcome.aclose()
             _log_retry(request, outcome, attempt, delay)
-            await self._async_sleep(delay)
+            await (self._async_sleep or _anyio_sleep)(delay)
             attempt += 1
 
     def close(self) -> None:

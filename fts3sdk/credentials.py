@@ -23,12 +23,26 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
+from fts3sdk.errors import (
+    CredentialError,
+    CredentialExpired,
+    CredentialMalformed,
+    CredentialNotFound,
+    CredentialNotYetValid,
+    CredentialUnreadable,
+    PassphraseRequired,
+    PrivateKeyMismatch,
+    PrivateKeyMissing,
+    WrongPassphrase,
+)
+
 __all__ = [
     "PROXY_CERT_INFO_OID",
     "Credential",
     "CredentialError",
     "Passphrase",
     "PrivateKey",
+    "check_credential",
     "is_proxy_certificate",
     "load_credential",
     "slash_dn",
@@ -46,6 +60,9 @@ Passphrase = str | bytes | Callable[[], str | bytes] | None
 
 _NO_PICKLE: Final = "credentials holding private keys cannot be pickled"
 _CERT_BEGIN: Final = b"-----BEGIN CERTIFICATE-----"
+_PEM_BEGIN: Final = b"-----BEGIN "
+_PROXY_ORIGINS: Final = frozenset({"from X509_USER_PROXY", "the default proxy location"})
+_NEW_PROXY: Final = "make a new proxy (voms-proxy-init, or fts3sdk proxy-init)"
 _KEY_BLOCK: Final = re.compile(
     rb"-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY)-----.*?-----END \1-----", re.DOTALL
 )
@@ -64,10 +81,6 @@ _OPENSSL_NAMES: Final = {
     NameOID.POSTAL_CODE: "postalCode",
     NameOID.BUSINESS_CATEGORY: "businessCategory",
 }
-
-
-class CredentialError(ValueError):
-    """A credential file is missing, unreadable, encrypted without a passphrase, mismatched or expired."""
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -136,20 +149,51 @@ def load_credential(
     """Load a certificate chain and its private key (``key_path`` defaults to ``cert_path``, a proxy file).
 
     Every ``CERTIFICATE`` block of the certificate file is kept, in order; the first private key block of the key
-    file is used. Raises CredentialError for a missing or unreadable file, no certificate, no key, an encrypted
-    key without (or with a wrong) passphrase, a key that does not match the first certificate, a key that is not
-    RSA or EC, and an expired first certificate.
+    file is used. Raises a CredentialError subclass for a missing or unreadable file, no certificate, no key, an
+    encrypted key without (or with a wrong) passphrase, a key that does not match the first certificate, a key
+    that is not RSA or EC, and an expired first certificate.
     """
     cert_file = Path(cert_path)
     key_file = cert_file if key_path is None else Path(key_path)
-    cert_data = _read(cert_file)
+    cert_data = _read(cert_file, None)
     chain = _parse_chain(cert_data, cert_file)
-    _check_not_expired(chain[0], cert_file)
-    key_data = cert_data if key_file == cert_file else _read(key_file)
-    key = _parse_key(key_data, key_file, passphrase)
-    if _spki(key) != _spki(chain[0]):
-        raise CredentialError(f"the private key in {key_file} does not match the certificate in {cert_file}")
+    expiry = chain[0].not_valid_after_utc
+    if expiry <= datetime.now(timezone.utc):
+        raise CredentialExpired(_expired(str(cert_file), expiry), not_after=expiry)
+    key_data = cert_data if key_file == cert_file else _read(key_file, None)
+    key = _parse_key(key_data, key_file, passphrase, alone=key_path is None)
+    _check_pair(key, chain[0], key_file, cert_file)
     return Credential(chain=chain, private_key=key, cert_path=cert_file, key_path=key_file)
+
+
+def check_credential(
+    cert_path: str | os.PathLike[str],
+    key_path: str | os.PathLike[str] | None = None,
+    *,
+    passphrase: Passphrase = None,
+    cert_origin: str | None = None,
+    key_origin: str | None = None,
+    now: datetime | None = None,
+) -> datetime:
+    """Check without the network that a credential can be used to connect; return when it expires.
+
+    Each file is read and parsed once. Every certificate of the chain must be valid at ``now`` (default: the
+    current time); the key must be the first certificate's. ``cert_origin``/``key_origin`` say where the names
+    came from (``"from X509_USER_PROXY"``...) and appear in the messages. Raises a CredentialError subclass:
+    CredentialNotFound, CredentialUnreadable, CredentialMalformed, PrivateKeyMissing, PassphraseRequired,
+    WrongPassphrase, PrivateKeyMismatch, CredentialExpired (naming the certificate that expires first) or
+    CredentialNotYetValid. The passphrase callback is called only for an encrypted key.
+    """
+    cert_file = Path(cert_path)
+    key_file = cert_file if key_path is None else Path(key_path)
+    cert_data = _read(cert_file, cert_origin)
+    chain = _parse_chain(cert_data, cert_file)
+    moment = now or datetime.now(timezone.utc)
+    _check_validity(chain, cert_file, cert_origin, moment)
+    key_data = cert_data if key_file == cert_file else _read(key_file, key_origin or cert_origin)
+    key = _parse_key(key_data, key_file, passphrase, alone=key_path is None, validate=False)
+    _check_pair(key, chain[0], key_file, cert_file)
+    return min(cert.not_valid_after_utc for cert in chain)
 
 
 def write_pem_private(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -204,53 +248,93 @@ def _attribute_text(attr: x509.NameAttribute[str | bytes]) -> str:
     return f"{name}={value}"
 
 
-def _read(path: Path) -> bytes:
+def _named(path: Path, origin: str | None) -> str:
+    return f"{path} ({origin})" if origin else str(path)
+
+
+def _read(path: Path, origin: str | None) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise CredentialError(f"credential file not found: {path}") from exc
+        hint = f": {_NEW_PROXY}" if origin in _PROXY_ORIGINS else ""
+        message = f"credential file not found: {_named(path, origin)}{hint}"
+        raise CredentialNotFound(message, path=str(path), origin=origin) from exc
     except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}") from exc
+        raise CredentialUnreadable(f"cannot read {_named(path, origin)}: {exc.strerror or exc}") from exc
 
 
 def _parse_chain(data: bytes, path: Path) -> list[x509.Certificate]:
     if _CERT_BEGIN not in data:
-        raise CredentialError(f"no certificate in {path}")
+        what = "it holds PEM blocks, none a CERTIFICATE" if _PEM_BEGIN in data else "it is not a PEM file"
+        raise CredentialMalformed(f"no certificate in {path}: {what}")
     try:
         chain = x509.load_pem_x509_certificates(data)
         for cert in chain:
             cert.extensions  # noqa: B018 - parsed lazily: fail here rather than in later uses
     except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
-        raise CredentialError(f"unreadable certificate in {path}") from exc
+        raise CredentialMalformed(f"unreadable certificate in {path}: a CERTIFICATE block is damaged") from exc
     return chain
 
 
-def _check_not_expired(cert: x509.Certificate, path: Path) -> None:
-    expiry = cert.not_valid_after_utc
-    if expiry <= datetime.now(timezone.utc):
-        raise CredentialError(f"expired credential: {path} expired at {expiry.isoformat()}")
+def _expired(path: str, expiry: datetime) -> str:
+    return f"expired credential: {path} expired at {expiry.isoformat()}"
 
 
-def _parse_key(data: bytes, path: Path, passphrase: Passphrase) -> PrivateKey:
+def _check_validity(chain: list[x509.Certificate], path: Path, origin: str | None, now: datetime) -> None:
+    first = min(chain, key=lambda cert: cert.not_valid_after_utc)
+    expiry = first.not_valid_after_utc
+    if expiry <= now:
+        which = "" if first is chain[0] else f" (its certificate {slash_dn(first.subject)} is the first to expire)"
+        advice = _NEW_PROXY if is_proxy_certificate(chain[0]) or origin in _PROXY_ORIGINS else "renew it"
+        raise CredentialExpired(f"{_expired(_named(path, origin), expiry)}{which}: {advice}", not_after=expiry)
+    late = max(chain, key=lambda cert: cert.not_valid_before_utc)
+    start = late.not_valid_before_utc
+    if start > now:
+        which = "" if late is chain[0] else f" (its certificate {slash_dn(late.subject)})"
+        raise CredentialNotYetValid(
+            f"credential not yet valid: {_named(path, origin)}{which} is valid from {start.isoformat()}: "
+            "is this computer's clock right?",
+            not_before=start,
+        )
+
+
+def _parse_key(data: bytes, path: Path, passphrase: Passphrase, *, alone: bool, validate: bool = True) -> PrivateKey:
     block = _KEY_BLOCK.search(data)
     if block is None:
-        raise CredentialError(f"no private key in {path}")
+        raise _no_key(data, path, alone)
     encrypted = block.group(1) == b"ENCRYPTED PRIVATE KEY" or b"Proc-Type: 4,ENCRYPTED" in block.group(0)
     password = _password(passphrase, path) if encrypted else None
     try:
-        key = serialization.load_pem_private_key(block.group(0), password)
+        key = serialization.load_pem_private_key(block.group(0), password, unsafe_skip_rsa_key_validation=not validate)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        problem = "wrong passphrase or damaged key" if encrypted else "unreadable key"
-        raise CredentialError(f"cannot load the private key in {path}: {problem}") from exc
+        if encrypted:
+            raise WrongPassphrase(f"cannot load the private key in {path}: wrong passphrase or damaged key") from exc
+        raise CredentialMalformed(f"cannot load the private key in {path}: unreadable key") from exc
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise CredentialError(f"unsupported private key type in {path}: RSA or EC required")
+        raise CredentialMalformed(f"unsupported private key type in {path}: RSA or EC required")
     return key
+
+
+def _no_key(data: bytes, path: Path, alone: bool) -> CredentialError:
+    if _PEM_BEGIN not in data:
+        return CredentialMalformed(f"no private key in {path}: it is not a PEM file")
+    if alone:
+        return PrivateKeyMissing(
+            f"no private key in {path}: it holds a certificate only; give its key file too "
+            "(key=, --key or X509_USER_KEY; e.g. ~/.globus/userkey.pem), or use a proxy"
+        )
+    return PrivateKeyMissing(f"no private key in {path}")
+
+
+def _check_pair(key: PrivateKey, cert: x509.Certificate, key_file: Path, cert_file: Path) -> None:
+    if _spki(key) != _spki(cert):
+        raise PrivateKeyMismatch(f"the private key in {key_file} does not match the certificate in {cert_file}")
 
 
 def _password(passphrase: Passphrase, path: Path) -> bytes:
     value = passphrase() if callable(passphrase) else passphrase
     if value is None:
-        raise CredentialError(f"the private key in {path} is encrypted: give a passphrase")
+        raise PassphraseRequired(f"the private key in {path} is encrypted: give a passphrase")
     return value.encode() if isinstance(value, str) else value
 
 

@@ -4,18 +4,36 @@ The tree keeps the official client's classes, bases, constructors and texts, so 
 keep working; the classes added here are leaves or sit under a legacy class:
 
 ```text
-FTS3ClientException            root; .message .status_code .method .url .body, legacy .reason
-├── BadEndpoint                endpoint unusable (not an FTS server)
-│   └── ConnectionFailed       connect, DNS or TLS failure, connect timeout: the server was never reached
-├── RequestTimeout             read or write timeout after sending: the outcome is unknown
-├── InvalidResponse            non-JSON, truncated or unexpected body; .body holds the raw text
-├── Unauthorized               401, 402, 403
-├── ClientError                400 and other 4xx; 207 in the Easy facade
-│   ├── NeedDelegation         419
-│   └── FailedDependency       424
-├── NotFound                   404
-└── ServerError                other 5xx
-    └── TryAgain               503
+FTS3ClientException              root; .message .status_code .method .url .body, legacy .reason
+├── BadEndpoint                  endpoint unusable (not an FTS server)
+│   ├── BadCALocation            the CA directory or bundle to check the server with is missing or unusable
+│   └── ConnectionFailed         connect, DNS or TLS failure, connect timeout: the server was never reached
+│       ├── ConnectionRefused    nothing accepts connections on the host and port
+│       ├── HostNotFound         the host name does not resolve
+│       ├── ServerNotTrusted     the server's certificate failed verification; .ca_location says against what
+│       └── WrongProtocol        http:// to a TLS port, or https:// to a plain HTTP port
+├── RequestTimeout               sent, no answer in time: the outcome is unknown
+│   └── ConnectionLost           sent, then the connection was reset or closed before an answer
+├── InvalidResponse              non-JSON, truncated or unexpected body; .body holds the raw text
+├── Unauthorized                 401, 402, 403
+│   ├── CertificateRejected      the server refused the client certificate in the TLS handshake; .alert
+│   └── CredentialError          the local credential is unusable (also a ValueError): nothing was sent
+│       ├── CredentialNotFound   a certificate or key file does not exist; .origin says who named it
+│       ├── CredentialUnreadable a file exists but cannot be read (permissions, a directory)
+│       ├── CredentialMalformed  not PEM, no certificate, a damaged certificate or key, an unsupported key
+│       ├── PrivateKeyMissing    a certificate without its key (usercert.pem given alone)
+│       ├── PrivateKeyMismatch   the key is not the certificate's
+│       ├── PassphraseRequired   the key is encrypted and no passphrase was given
+│       ├── WrongPassphrase      the passphrase does not decrypt the key
+│       ├── CredentialExpired    a certificate of the chain has expired; .not_after
+│       └── CredentialNotYetValid a certificate of the chain is not valid yet; .not_before
+├── ClientError                  400 and other 4xx; 207 in the Easy facade
+│   ├── NeedDelegation           419
+│   ├── FailedDependency         424
+│   └── MethodNotAllowed         405 (the official 3.14 class; a ClientError, as 3.13 raised ClientError("405"))
+├── NotFound                     404
+└── ServerError                  other 5xx
+    └── TryAgain                 503
 ```
 
 `from_response` is the one table from HTTP status to exception.
@@ -26,23 +44,42 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 __all__ = [
+    "BadCALocation",
     "BadEndpoint",
+    "CertificateRejected",
     "ClientError",
     "ConnectionFailed",
+    "ConnectionLost",
+    "ConnectionRefused",
+    "CredentialError",
+    "CredentialExpired",
+    "CredentialMalformed",
+    "CredentialNotFound",
+    "CredentialNotYetValid",
+    "CredentialUnreadable",
     "FTS3ClientException",
     "FailedDependency",
+    "HostNotFound",
     "InvalidResponse",
+    "MethodNotAllowed",
     "NeedDelegation",
     "NotFound",
+    "PassphraseRequired",
+    "PrivateKeyMismatch",
+    "PrivateKeyMissing",
     "RequestTimeout",
     "ServerError",
+    "ServerNotTrusted",
     "TryAgain",
     "Unauthorized",
+    "WrongPassphrase",
+    "WrongProtocol",
     "from_response",
     "from_status",
     "response_text",
@@ -90,14 +127,33 @@ class FTS3ClientException(Exception):
         return (_rebuild, (type(self), self.args, self._context(), self.__dict__))
 
     def describe(self) -> str:
-        """One line for people: the legacy text with the server's message, never a raw JSON or HTML body."""
+        """One line for people: the legacy text with the server's message and the request it answered.
+
+        Never a raw JSON or HTML body. An HTTP error names its request (``... (in reply to GET /whoami)``), so
+        a failure before a submission is not taken for the submission.
+        """
         text = str(self) or type(self).__name__
         body = (self.body or "").strip()
+        notes: list[str] = []
         if self.message and body and body in text:
             text = f"{getattr(self, 'prefix', '') or type(self).__name__}: {self.message}"
         elif self.message and self.message not in text:
-            text = f"{text} ({self.message})"
+            notes.append(self.message)
+        request = self._request_line()
+        if request is not None and self.status_code is not None and request not in text:
+            notes.append(f"in reply to {request}")
+        if notes:
+            text = f"{text} ({'; '.join(notes)})"
         return " ".join(text.split())
+
+    def _request_line(self) -> str | None:
+        if not self.method or not self.url:
+            return None
+        try:
+            path = httpx.URL(self.url).path
+        except (httpx.InvalidURL, TypeError):
+            path = self.url
+        return f"{self.method} {path}"
 
 
 def _rebuild(
@@ -171,6 +227,16 @@ class FailedDependency(ClientError):
         return "Failed dependency"
 
 
+class MethodNotAllowed(ClientError):
+    """The server does not allow this method here (405), e.g. a deletion job.
+
+    The official 3.14 client raises it; it is also a `ClientError`, so clauses written for 3.13 (which raised
+    ``ClientError("405")``) still catch it.
+    """
+
+    prefix = "Method Not Allowed"
+
+
 class ServerError(_ReasonError):
     """The server failed (5xx)."""
 
@@ -195,6 +261,127 @@ class NotFound(FTS3ClientException):
 
     def __str__(self) -> str:
         return self.reason if self.reason else f"Not found: {self.resource}"
+
+
+class _Plain:
+    """Shown as the reason alone: the message already says what happened, a prefix would repeat it."""
+
+    reason: str | None
+
+    def __str__(self) -> str:
+        return self.reason or type(self).__name__
+
+
+class BadCALocation(_Plain, BadEndpoint):
+    """The CA directory or bundle the server is checked against is missing or unusable; nothing was sent."""
+
+
+class ConnectionRefused(ConnectionFailed):
+    """Nothing accepts connections on the endpoint's host and port (server down, wrong port, firewall)."""
+
+    prefix = "Connection refused"
+
+
+class HostNotFound(ConnectionFailed):
+    """The endpoint's host name does not resolve (a typo, or no DNS)."""
+
+    prefix = "Host not found"
+
+
+class ServerNotTrusted(ConnectionFailed):
+    """The server's certificate failed verification: ``ca_location`` names the CA directory or bundle used."""
+
+    prefix = "Server not trusted"
+
+    def __init__(self, reason: str | None = None, *, ca_location: str | None = None, **context: Any) -> None:
+        super().__init__(reason, **context)
+        self.ca_location = ca_location
+
+
+class WrongProtocol(ConnectionFailed):
+    """``http://`` given for a TLS port, or ``https://`` for a plain HTTP port; the server did not read the request."""
+
+    prefix = "Wrong protocol"
+
+
+class ConnectionLost(RequestTimeout):
+    """The request was sent, then the connection was reset or closed before an answer: the outcome is unknown.
+
+    Idempotent requests are retried on a new connection first; this is raised when retries did not help, and
+    for a submission, which is never sent twice.
+    """
+
+    prefix = "Connection lost"
+
+
+class CertificateRejected(Unauthorized):
+    """The server refused the client certificate in the TLS handshake; ``alert`` is its TLS alert in words.
+
+    The server's application never saw the request, so nothing was applied.
+    """
+
+    prefix = "Certificate rejected"
+
+    def __init__(self, reason: str | None = None, *, alert: str | None = None, **context: Any) -> None:
+        super().__init__(reason, **context)
+        self.alert = alert
+
+
+class CredentialError(_Plain, Unauthorized, ValueError):
+    """The local X.509 credential cannot be used; found before connecting, so nothing was sent.
+
+    Also a ValueError, as it was before it joined this tree. Messages name the file and where its name came
+    from; they never hold key material or passphrases.
+    """
+
+
+class CredentialNotFound(CredentialError):
+    """A certificate or key file does not exist; ``origin`` says where its name came from."""
+
+    def __init__(self, reason: str | None = None, *, path: str | None = None, origin: str | None = None) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.origin = origin
+
+
+class CredentialUnreadable(CredentialError):
+    """A credential file exists but cannot be read (permissions, a directory)."""
+
+
+class CredentialMalformed(CredentialError):
+    """A credential file is not PEM, holds no certificate, or a damaged certificate or key, or an unsupported key."""
+
+
+class PrivateKeyMissing(CredentialError):
+    """A certificate was given without its private key (``usercert.pem`` without ``userkey.pem``)."""
+
+
+class PrivateKeyMismatch(CredentialError):
+    """The private key does not belong to the certificate."""
+
+
+class PassphraseRequired(CredentialError):
+    """The private key is encrypted and no passphrase was given."""
+
+
+class WrongPassphrase(CredentialError):
+    """The passphrase does not decrypt the private key (or the key is damaged)."""
+
+
+class CredentialExpired(CredentialError):
+    """A certificate of the chain has expired; ``not_after`` is when (the earliest expiry of the chain)."""
+
+    def __init__(self, reason: str | None = None, *, not_after: datetime | None = None) -> None:
+        super().__init__(reason)
+        self.not_after = not_after
+
+
+class CredentialNotYetValid(CredentialError):
+    """A certificate of the chain is not valid yet; ``not_before`` is when it will be (a clock out of step?)."""
+
+    def __init__(self, reason: str | None = None, *, not_before: datetime | None = None) -> None:
+        super().__init__(reason)
+        self.not_before = not_before
 
 
 _HTML_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.IGNORECASE | re.DOTALL)
@@ -276,6 +463,8 @@ def _other_status(code: int, context: dict[str, Any]) -> FTS3ClientException:
         return NeedDelegation("Need delegation", **context)
     if code == 424:
         return FailedDependency("Failed dependency", **context)
+    if code == 405:
+        return MethodNotAllowed(_legacy_message(context["body"]), **context)
     if code < 500:
         return ClientError(str(code), **context)
     if code == 503:

@@ -12,8 +12,9 @@ import pytest
 
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
+from fts3sdk.testing._transport import CutShort, FakeTransport
 from tests import _confinement
-from tests.recordings import Recording, load
+from tests.recordings import Recording, SetName, load
 
 _confinement.install()
 
@@ -55,11 +56,23 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-class Replay:
-    """A MockTransport handler answering each request with the next recording, after checking it matches."""
+def recorded_response(rec: Recording) -> httpx.Response:
+    """The recorded answer as an httpx response; a body the server cut off breaks off the same way."""
+    if rec.transport_error is not None:
+        return httpx.Response(
+            rec.status, headers=rec.headers, stream=CutShort(rec.body_text.encode(), rec.transport_error)
+        )
+    return httpx.Response(rec.status, content=rec.body_text.encode(), headers=rec.headers)
 
-    def __init__(self, *names: str) -> None:
-        self.expected: list[Recording] = [load(name) for name in names]
+
+class Replay:
+    """A MockTransport handler answering each request with the next recording, after checking it matches.
+
+    Names are of the ``responses`` set unless ``set`` says otherwise.
+    """
+
+    def __init__(self, *names: str, set: SetName = "responses") -> None:
+        self.expected: list[Recording] = [load(name, set) for name in names]
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -71,7 +84,7 @@ class Replay:
         assert dict(request.url.params) == rec.query
         if rec.request_body is not None and rec.method == "POST" and rec.path != "/jobs":
             assert json.loads(request.content) == rec.request_body
-        return httpx.Response(rec.status, content=rec.body_text.encode(), headers=rec.headers)
+        return recorded_response(rec)
 
     def done(self) -> None:
         assert not self.expected, f"requests not made: {[r.name for r in self.expected]}"
@@ -89,9 +102,9 @@ def kind(request: pytest.FixtureRequest) -> str:
 def make_client(kind: str) -> Iterator[Callable[..., AnyClient]]:
     made: list[AnyClient] = []
 
-    def make(handler: Handler, **options: Any) -> AnyClient:
+    def make(handler: Handler | FakeTransport, **options: Any) -> AnyClient:
         options.setdefault("anonymous", True)
-        transport = httpx.MockTransport(handler)
+        transport = handler if isinstance(handler, FakeTransport) else httpx.MockTransport(handler)
         client: AnyClient = (
             Client(ENDPOINT, transport=transport, **options)
             if kind == "sync"

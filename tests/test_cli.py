@@ -109,13 +109,18 @@ def test_server_info(run: Run, fake: FakeFTS) -> None:
 def test_delegate_then_keep_until_forced(run: Run, fake: FakeFTS) -> None:
     first = run("delegate", "--json", "--hours", "5", fake=fake).json()
     assert isinstance(first, dict)
+    assert first.pop("renewed") is True
     again = run("delegate", "--json", fake=fake).json()
+    assert again.pop("renewed") is False
     assert again == first  # fresh enough: not renewed
     forced = run("delegate", "--json", "--force", "--hours", "10", fake=fake).json()
     assert isinstance(forced, dict)
+    assert forced["renewed"] is True
     assert forced["delegation_id"] == first["delegation_id"]
     assert forced["termination_time"] > first["termination_time"]
-    assert "Expires" in run("delegate", fake=fake).out
+    kept = run("delegate", fake=fake)
+    assert "Expires" in kept.out
+    assert kept.err.startswith("nothing delegated: the server's proxy is valid for more than 2 hour(s)")
 
 
 def test_delegate_refuses_tokens(run: Run, fake: FakeFTS) -> None:
@@ -312,7 +317,7 @@ def test_ban_and_unban_storage_and_user(run: Run, fake: FakeFTS, alice: IssuedCe
     assert user.code == ExitCode.OK
     assert "banned user /DC=org/CN=Mallory" in user.err
     unbanned = run("unban", "--dn", "/DC=org/CN=Mallory", "--json", fake=fake).json()
-    assert unbanned == {"unbanned": "/DC=org/CN=Mallory", "kind": "user"}
+    assert unbanned == {"unbanned": "/DC=org/CN=Mallory", "kind": "user", "was_banned": True, "still_banned": False}
 
 
 def test_ban_wait_options_apply_to_storage_only(run: Run, fake: FakeFTS) -> None:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from fts3sdk import JobSpec, errors
 from fts3sdk.cli import ExitCode, main
-from fts3sdk.cli._bulk import read_bulk
+from fts3sdk.cli._bulk import Bulk, read_bulk
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._submit import build_spec
 from fts3sdk.credentials import CredentialError
@@ -31,23 +31,25 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_bulk_json_official_format(tmp_path: Path) -> None:
     body = {"Files": [{"sources": [SRC], "destinations": [DST]}], "params": {"overwrite": True}}
-    assert read_bulk(write(tmp_path, "bulk.json", json.dumps(body))) == {
-        "files": [{"sources": [SRC], "destinations": [DST]}],
-        "params": {"overwrite": True},
-    }
+    bulk = read_bulk(write(tmp_path, "bulk.json", json.dumps(body)))
+    assert bulk.body() == {"files": [{"sources": [SRC], "destinations": [DST]}], "params": {"overwrite": True}}
+    assert bulk.labels == ("Files[0]",)  # named as the file names them
+    assert bulk.where(0, ("sources", 0)) == "Files[0].sources[0]"
 
 
 def test_bulk_csv_with_header_checksum_and_size(tmp_path: Path) -> None:
     text = f"source,destination,checksum,filesize\n{SRC},{DST},adler32:01020304,42\n\n# done\n{SRC}2,{DST}2\n"
-    files = read_bulk(write(tmp_path, "t.csv", text))["files"]
-    assert files == [
+    bulk = read_bulk(write(tmp_path, "t.csv", text))
+    assert bulk.files == [
         {"sources": [SRC], "destinations": [DST], "checksum": "adler32:01020304", "filesize": 42},
         {"sources": [SRC + "2"], "destinations": [DST + "2"]},
     ]
+    assert bulk.labels == ("line 2", "line 5")
+    assert bulk.where(1, ("destinations",)) == "line 5: destination"
 
 
 def test_bulk_lines_guessed_from_content(tmp_path: Path) -> None:
-    files = read_bulk(write(tmp_path, "list.txt", f"# pairs\n{SRC}  {DST}\n{SRC}2\t{DST}2 md5:ab\n"))["files"]
+    files = read_bulk(write(tmp_path, "list.txt", f"# pairs\n{SRC}  {DST}\n{SRC}2\t{DST}2 md5:ab\n")).files
     assert [f["sources"][0] for f in files] == [SRC, SRC + "2"]
     assert files[1]["checksum"] == "md5:ab"
 
@@ -56,7 +58,8 @@ def test_bulk_lines_guessed_from_content(tmp_path: Path) -> None:
     ("name", "text", "message"),
     [
         ("bad.txt", f"{SRC}\n", "line 1: expected source, destination"),
-        ("bad.csv", f"{SRC},{DST},adler32:1,big\n", "line 1: filesize 'big' is not an integer"),
+        ("bad.csv", f"{SRC},{DST},adler32:1,big\n", "line 1: filesize: must be a whole number of bytes"),
+        ("typo.json", '{"files": [{}], "parms": {}}', 'unknown key[(]s[)] parms: a bulk JSON file holds "files"'),
         ("bad.json", "{not json", "not valid JSON"),
         ("empty.json", '{"files": []}', 'needs a non-empty "files" list'),
         ("empty.txt", "# nothing\n", "no transfers found"),
@@ -68,10 +71,10 @@ def test_bulk_errors_name_the_problem(tmp_path: Path, name: str, text: str, mess
 
 
 def test_options_override_file_params_and_fill_transfer_defaults() -> None:
-    bulk = {
-        "files": [{"sources": [SRC], "destinations": [DST], "activity": "mine"}, {"sources": SRC, "destinations": DST}],
-        "params": {"priority": 2, "retry": 1},
-    }
+    bulk = Bulk(
+        [{"sources": [SRC], "destinations": [DST], "activity": "mine"}, {"sources": SRC, "destinations": DST}],
+        {"priority": 2, "retry": 1},
+    )
     spec = build_spec(None, None, bulk, {"priority": 5, "overwrite": False}, {"activity": "express", "filesize": None})
     assert spec.priority == 5
     assert spec.retry == 1
@@ -85,8 +88,8 @@ def test_metadata_is_json_when_it_parses_else_a_label() -> None:
     assert spec.transfers[0].metadata == "plain text"
 
 
-@pytest.mark.parametrize(("source", "bulk"), [(None, None), (SRC, {"files": [], "params": {}})])
-def test_pair_or_file_but_not_both(source: str | None, bulk: dict[str, object] | None) -> None:
+@pytest.mark.parametrize(("source", "bulk"), [(None, None), (SRC, Bulk([]))])
+def test_pair_or_file_but_not_both(source: str | None, bulk: Bulk | None) -> None:
     with pytest.raises(ValueError, match="give SOURCE DESTINATION, or --file"):
         build_spec(source, DST if source else None, bulk, {}, {})
 
@@ -190,14 +193,16 @@ def test_every_expected_error_has_a_code(error: Exception, code: ExitCode) -> No
     assert "\n" not in classified[1]
 
 
-def test_validation_errors_become_one_line() -> None:
+def test_validation_errors_become_one_line_each_in_plain_words() -> None:
     with pytest.raises(ValidationError) as caught:
         JobSpec(transfers=[], priority=9)
     classified = classify(caught.value)
     assert classified is not None
     assert classified[0] is ExitCode.USAGE
-    assert classified[1].startswith("transfers: ")
-    assert "(and 1 more problem(s))" in classified[1]
+    assert classified[1].splitlines() == [
+        "transfers: a job needs at least one transfer",
+        "priority: must be 5 or less (got 9)",
+    ]
 
 
 def test_a_bug_is_not_classified() -> None:

@@ -27,7 +27,7 @@ STATUS_TABLE: list[tuple[int, type[errors.FTS3ClientException], str]] = [
     (402, errors.Unauthorized, "Unauthorized: nope"),
     (403, errors.Unauthorized, "Unauthorized: nope"),
     (404, errors.NotFound, "nope"),
-    (405, errors.ClientError, "Client error: 405"),
+    (405, errors.MethodNotAllowed, "Method Not Allowed: nope"),
     (409, errors.ClientError, "Client error: 409"),
     (419, errors.NeedDelegation, "Need to delegate credentials"),
     (424, errors.FailedDependency, "Failed dependency"),
@@ -280,8 +280,10 @@ async def test_dns_and_surls_are_encoded(make_client: MakeClient) -> None:
     assert seen[0].url.params["user_dn"] == dn
     assert b"%2F" in seen[0].url.query or b"/" in seen[0].url.query
     assert seen[0].url.params["source_se"] == "gsiftp://a.example.org:2811"
-    await call(client.jobs.field(JOB_ID, "a/b?c"))
-    assert seen[1].url.raw_path.endswith(b"/a%2Fb%3Fc")
+    await call(client.jobs.field(JOB_ID, "a?b c#"))
+    assert seen[1].url.raw_path.endswith(b"/a%3Fb%20c%23")
+    with pytest.raises(ValueError, match="contains '/'"):  # a separator for the server even as %2F
+        await call(client.jobs.field(JOB_ID, "a/b"))
 
 
 def test_bad_endpoint_is_refused() -> None:

@@ -9,6 +9,7 @@ proxy in ``X509_USER_PROXY`` and the CA directory in ``X509_CERT_DIR``. A block 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from fts3sdk.credentials import load_credential
 from fts3sdk.proxy import create_proxy
@@ -78,13 +80,49 @@ def pages_with_examples() -> list[Path]:
     return [page for page in candidates if any(e.skip_reason is None for e in examples(page))]
 
 
-def test_the_site_builds_strictly(tmp_path: Path) -> None:
-    """``mkdocs build --strict``: broken links, missing pages and docstring references fail the build."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once with ``mkdocs build --strict``: broken links, pages and docstring references fail it."""
+    built = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(built)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
-    assert (tmp_path / "site" / "reference" / "client" / "index.html").exists()
+    return built
+
+
+def test_the_site_builds_strictly(site: Path) -> None:
+    assert (site / "reference" / "client" / "index.html").exists()
+
+
+def _letters(text: str) -> str:
+    return "".join(text.split())
+
+
+def _text(html_fragment: str) -> str:
+    """The visible text, without any whitespace (tags such as ``<code>`` move spaces around)."""
+    return _letters(html.unescape(re.sub(r"<[^>]+>", "", html_fragment)))
+
+
+@pytest.mark.parametrize("page", ["models", "submit"])
+def test_the_reference_shows_every_field_with_its_docstring(site: Path, page: str) -> None:
+    """Every field of every model on the page, inherited ones included, has its entry and its docstring."""
+    import fts3sdk
+
+    built = (site / "reference" / page / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r"^::: fts3sdk\.(\w+)$", (DOCS / "reference" / f"{page}.md").read_text(), re.M)
+    models = [
+        model for name in names if isinstance(model := getattr(fts3sdk, name), type) and issubclass(model, BaseModel)
+    ]
+    assert models
+    for model in models:
+        for name, info in model.model_fields.items():
+            anchor = f'id="fts3sdk.{model.__name__}.{name}"'
+            assert anchor in built, f"{model.__name__}.{name} is not on the {page} page"
+            entry = _text(built[built.index(anchor) :][:4000])
+            summary = _letters((info.description or "").replace("`", ""))[:40]
+            assert summary, f"{model.__name__}.{name} has no docstring"
+            assert summary in entry, f"{model.__name__}.{name}: {summary!r} not shown"
 
 
 def test_every_skipped_example_says_why() -> None:
@@ -95,7 +133,7 @@ def test_every_skipped_example_says_why() -> None:
 
 def test_the_guides_have_runnable_examples() -> None:
     names = {page.name for page in pages_with_examples()}
-    assert {"index.md", "quickstart.md", "client.md", "async.md", "auth.md"} <= names
+    assert {"index.md", "quickstart.md", "client.md", "async.md", "auth.md", "operators.md"} <= names
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +146,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HTTPSServ
         load_credential(alice.cert_path, alice.key_path), directory / "x509up", lifetime=timedelta(hours=24)
     )
     fake = FakeFTS(pki=pki, auto_progress=timedelta(milliseconds=1), auto_batch=100)
+    fake.grant(alice.dn, "config", "admin")  # the operator's guide runs as an operator
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("X509_", "FTS3_", "BEARER_TOKEN"))},
         "X509_USER_PROXY": str(proxy),

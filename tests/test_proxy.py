@@ -424,5 +424,5 @@ def test_pki_certificates(pki: ThrowawayPKI, users: dict[str, IssuedCertificate]
     assert san.get_values_for_type(x509.DNSName) == ["localhost"]
     assert [str(ip) for ip in san.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     assert host.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value == x509.ExtendedKeyUsage(
-        [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]
-    )
+        [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH, x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]
+    )  # as grid host certificates: services authenticate with them

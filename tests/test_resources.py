@@ -26,7 +26,7 @@ from fts3sdk import (
     UserBan,
     errors,
 )
-from fts3sdk.resources import bans, delegation, jobs
+from fts3sdk.resources import bans, config, config_grants, config_storages, delegation, dm, jobs, optimizer, status
 from fts3sdk.resources._jobs_api import FILE_FIELDS, MAX_IDS_PER_REQUEST
 from tests.conftest import AnyClient, Replay, call
 from tests.recordings import load
@@ -382,6 +382,17 @@ SYNC_ASYNC = [
     (bans.Storage, bans.AsyncStorage),
     (bans.Users, bans.AsyncUsers),
     (delegation.Delegations, delegation.AsyncDelegations),
+    (config.Config, config.AsyncConfig),
+    (config.GlobalSettings, config.AsyncGlobalSettings),
+    (config.Links, config.AsyncLinks),
+    (config.Shares, config.AsyncShares),
+    (config_storages.Storages, config_storages.AsyncStorages),
+    (config_storages.CloudStorages, config_storages.AsyncCloudStorages),
+    (config_grants.Authorizations, config_grants.AsyncAuthorizations),
+    (config_grants.Activities, config_grants.AsyncActivities),
+    (optimizer.OptimizerControl, optimizer.AsyncOptimizerControl),
+    (status.Status, status.AsyncStatus),
+    (dm.Namespace, dm.AsyncNamespace),
     (Client, AsyncClient),
 ]
 

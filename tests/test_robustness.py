@@ -134,7 +134,7 @@ class FaultyServer:
                 continue
             conn.settimeout(2)
             try:
-                if conn.recv(65536):
+                if conn.recv(65536).startswith(b"POST "):  # not the client's TLS probe after a lost connection
                     self.requests += 1
             except OSError:
                 pass

@@ -13,6 +13,7 @@ import pytest
 from fts3sdk import AsyncClient, Client, JobState, errors
 from fts3sdk.testing import FakeClock, FakeFTS, FakeRequestError, FakeTransport, Identity, KeyPool
 from fts3sdk.testing import plugin as fts_plugin
+from fts3sdk.testing._wire import INTERNAL_ERROR
 from tests.conftest import call
 
 fts_key_pool = fts_plugin.fts_key_pool
@@ -312,7 +313,7 @@ SUBMISSIONS = [
      "Can not request multiple replica job together with multihop or session reuse at the same time"),
     (job({"sources": ["gsiftp://a.example.org/f", "gsiftp://c.example.org/f"], "destinations": ["gsiftp://b.example.org/f"],
           "selection_strategy": "best"}), 400, "best algorithm is not supported by Scheduler"),
-    ({"files": "nope"}, 400, "Malformed request: string indices must be integers, not 'str'"),
+    ({"files": "nope"}, 500, INTERNAL_ERROR),  # recorded: the server calls .get() on "n"
     (job(transfer(1), retry="x"), 400, "Invalid value within the request: invalid literal for int() with base 10: 'x'"),
     (job(transfer(1), job_metadata=5), 400, "Invalid value within the request: Metadata neither JSON nor String"),
 ]  # fmt: skip
@@ -346,8 +347,8 @@ def test_submission_body_families(http: httpx.Client) -> None:
     assert no_type.json()["message"] == "Expecting application/json or application/x-www-form-urlencoded"
     listing = http.post("/jobs", json=[1])
     assert listing.json()["message"] == "Expecting a dictionary"
-    form = http.post("/jobs", data={"files": "x"})
-    assert form.json()["message"].startswith("Malformed request")
+    form = http.post("/jobs", data={"files": "x"})  # form fields are strings: "x" is not a list of objects
+    assert (form.status_code, form.json()["message"]) == (500, INTERNAL_ERROR)
     bad = http.post("/jobs", content=b"{", headers={"Content-Type": "application/json"})
     assert bad.json()["message"] == "Badly formatted JSON request"
 
@@ -390,7 +391,7 @@ def test_list_mode_partial_files_and_routes(fake: FakeFTS, http: httpx.Client) -
     head = http.head("/whoami")
     assert (head.status_code, head.content) == (200, b"")
     assert "POST" in http.options("/jobs").headers["allow"]
-    assert http.get("/optimizer").status_code == 501
+    assert http.get("/optimizer").json() is True
 
 
 def test_list_selection_rules(fake: FakeFTS, http: httpx.Client) -> None:
@@ -413,8 +414,7 @@ def test_middleware_refusals(fake: FakeFTS, http: httpx.Client) -> None:
     assert (foreign.status_code, foreign.headers["content-type"]) == (403, "text/html; charset=utf-8")
     assert "Host and Origin do not match" in foreign.text
     unknown = http.get("/whoami", headers={"Authorization": "Bearer who-knows"})
-    assert unknown.status_code == 403
-    assert "Invalid credentials" in unknown.text
+    assert unknown.json()["user_dn"] == ALICE  # a token that does not verify counts for nothing: the certificate does
     with httpx.Client(base_url=URL, transport=fake.transport(Identity.anonymous())) as anonymous:
         assert anonymous.get(f"/jobs/{fake.submit(job(transfer(1)))}").status_code == 500  # vos[0] of nobody
 

@@ -6,33 +6,69 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["BulkFormat", "read_bulk"]
+from fts3sdk.cli._problems import InputError, Location, dotted
+
+__all__ = ["Bulk", "BulkFormat", "read_bulk"]
 
 BulkFormat = Literal["auto", "json", "csv", "lines"]
 _COLUMNS = ("source", "destination", "checksum", "filesize")
+_LINE_COLUMNS: Mapping[str, str] = {"sources": "source", "destinations": "destination"}
 
 
-def read_bulk(path: Path, fmt: BulkFormat = "auto") -> dict[str, Any]:
-    """Read ``path`` (``-`` for stdin) into a ``POST /jobs`` body: ``{"files": [...], "params": {...}}``.
+@dataclass(frozen=True)
+class Bulk:
+    """Transfers read from a bulk file, and how the file names them, so problems are reported its way."""
+
+    files: list[Any]
+    """The ``files`` of a ``POST /jobs`` body."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Job parameters given in the file (JSON ``params``)."""
+    labels: tuple[str, ...] = ()
+    """The file's name for each transfer: ``files[0]`` (JSON, counted from 0 as jq does) or ``line 3``."""
+    columns: Mapping[str, str] | None = None
+    """For CSV and plain lines: transfer field -> column name (``sources`` is the ``source`` column)."""
+
+    def body(self) -> dict[str, Any]:
+        """The ``POST /jobs`` body: ``{"files": [...], "params": {...}}``."""
+        return {"files": self.files, "params": self.params}
+
+    def where(self, index: int, rest: Location) -> str:
+        """The file's name for part ``rest`` of transfer ``index``: ``files[2].destinations``, ``line 3: source``."""
+        label = self.labels[index] if index < len(self.labels) else f"transfer {index + 1}"
+        if not rest:
+            return label
+        if self.columns is None:
+            return f"{label}.{dotted(rest)}"
+        head, *tail = rest
+        column = self.columns.get(str(head), str(head))
+        return f"{label}: {dotted((column, *tail))}"
+
+
+def read_bulk(path: Path, fmt: BulkFormat = "auto") -> Bulk:
+    """Read ``path`` (``-`` for stdin) into the transfers and parameters of a job.
 
     JSON is the official client's bulk format (``files`` or ``Files``, optional ``params``); CSV rows are
     ``source,destination[,checksum[,filesize]]`` with an optional header; plain lines are
     ``source destination [checksum [filesize]]``. Blank lines and ``#`` comments are skipped. Raises
-    ValueError naming the line of a malformed entry, OSError when the file cannot be read.
+    InputError naming every malformed line, OSError when the file cannot be read.
     """
     text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     chosen = _guess(path, text) if fmt == "auto" else fmt
     if chosen == "json":
         return _from_json(text)
-    rows = _csv_rows(text) if chosen == "csv" else _line_rows(text)
-    files = [_transfer(number, fields) for number, fields in rows]
-    if not files:
-        raise ValueError(f"{path}: no transfers found")
-    return {"files": files, "params": {}}
+    rows = list(_csv_rows(text) if chosen == "csv" else _line_rows(text))
+    problems = [problem for number, fields in rows if (problem := _row_problem(number, fields))]
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError([f"{'stdin' if str(path) == '-' else path}: no transfers found"])
+    files = [_transfer(fields) for _, fields in rows]
+    return Bulk(files, labels=tuple(f"line {number}" for number, _ in rows), columns=_LINE_COLUMNS)
 
 
 def _guess(path: Path, text: str) -> str:
@@ -46,22 +82,28 @@ def _guess(path: Path, text: str) -> str:
     return "csv" if "," in first and " " not in first.strip() else "lines"
 
 
-def _from_json(text: str) -> dict[str, Any]:
+def _from_json(text: str) -> Bulk:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"not valid JSON: {exc}") from None
+        raise InputError([f"not valid JSON: {exc}"]) from None
+    key = "files"
     if isinstance(data, list):
-        data = {"files": data}
+        data, key = {"files": data}, ""
     if not isinstance(data, dict):
-        raise ValueError('a bulk JSON file holds an object {"files": [...], "params": {...}}')
-    files = data.get("files", data.get("Files"))
+        raise InputError(['a bulk JSON file holds an object {"files": [...], "params": {...}}'])
+    if "files" not in data and "Files" in data:
+        key = "Files"
+    unknown = sorted(str(name) for name in data if name not in ("files", "Files", "params"))
+    if unknown:
+        raise InputError([f'unknown key(s) {", ".join(unknown)}: a bulk JSON file holds "files" and "params"'])
+    files = data.get(key or "files")
     if not isinstance(files, list) or not files:
-        raise ValueError('a bulk JSON file needs a non-empty "files" list')
+        raise InputError(['a bulk JSON file needs a non-empty "files" list'])
     params = data.get("params") or {}
     if not isinstance(params, dict):
-        raise ValueError('"params" must be an object')
-    return {"files": files, "params": params}
+        raise InputError(['"params" must be an object'])
+    return Bulk(files, params, labels=tuple(f"{key}[{index}]" for index in range(len(files))))
 
 
 def _content_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -75,7 +117,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
         fields = [field.strip() for field in next(csv.reader(io.StringIO(line)))]
         if number == 1 and fields and fields[0].lower() in ("source", "src", "source_surl"):
             continue
-        yield number, fields
+        yield number, _trimmed(fields)
 
 
 def _line_rows(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -83,20 +125,28 @@ def _line_rows(text: str) -> Iterator[tuple[int, list[str]]]:
         yield number, line.split()
 
 
-def _transfer(number: int, fields: list[str]) -> dict[str, Any]:
+def _trimmed(fields: list[str]) -> list[str]:
     fields = list(fields)
     while fields and not fields[-1]:
         fields.pop()
+    return fields
+
+
+def _row_problem(number: int, fields: list[str]) -> str | None:
     if not 2 <= len(fields) <= len(_COLUMNS):
-        raise ValueError(
-            f"line {number}: expected source, destination[, checksum[, filesize]], got {len(fields)} field(s)"
-        )
+        return f"line {number}: expected source, destination[, checksum[, filesize]], got {len(fields)} field(s)"
+    if len(fields) > 3:
+        try:
+            int(fields[3])
+        except ValueError:
+            return f"line {number}: filesize: must be a whole number of bytes (got {fields[3]!r})"
+    return None
+
+
+def _transfer(fields: list[str]) -> dict[str, Any]:
     transfer: dict[str, Any] = {"sources": [fields[0]], "destinations": [fields[1]]}
     if len(fields) > 2 and fields[2]:
         transfer["checksum"] = fields[2]
     if len(fields) > 3:
-        try:
-            transfer["filesize"] = int(fields[3])
-        except ValueError:
-            raise ValueError(f"line {number}: filesize {fields[3]!r} is not an integer") from None
+        transfer["filesize"] = int(fields[3])
     return transfer

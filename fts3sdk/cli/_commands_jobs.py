@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from fts3sdk import Client, Job, JobState
+from fts3sdk import Client, FileState, Job, JobState
 from fts3sdk.cli._commands_events import BROKER
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import CONNECTION, Connection, fail, inject, with_options
+from fts3sdk.cli._options import CONNECTION, Connection, Interval, MaxWait, inject, with_options
 from fts3sdk.cli._output import (
     console,
     file_table,
@@ -25,15 +25,11 @@ from fts3sdk.cli._output import (
 from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
 from fts3sdk.errors import FTS3ClientException
 
-__all__ = ["cancel", "list_jobs", "report", "status", "watch"]
+__all__ = ["cancel", "exit_code_for", "exit_for", "list_jobs", "print_errors", "report", "status", "watch"]
 
 _LIST_DEFAULT_LIMIT = 100
 
 JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False, metavar="JOB_ID")]
-Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
-MaxWait = Annotated[
-    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
-]
 
 
 def _transfer_line(job: Job) -> str | None:
@@ -83,8 +79,18 @@ def watch(
 ) -> None:
     """Show the jobs' progress until they end, report them, and exit 7 if one did not fully succeed.
 
-    With ``broker`` options (``--events``) the progress comes from the brokers' messages, not polling.
+    Ids the server does not know (several ids) are reported at once; the others are still watched, and the
+    command then exits with the code of the first unknown id. With ``broker`` options (``--events``) the
+    progress comes from the brokers' messages, not polling.
     """
+    missing: Mapping[str, FTS3ClientException] = {}
+    if len(job_ids) > 1:
+        found = client.jobs.get_many(job_ids)
+        missing = found.errors
+        print_errors(missing)
+        job_ids = [job_id for job_id in job_ids if job_id in found.results]
+        if not job_ids:
+            raise typer.Exit(int(exit_code_for(missing)))
     out = console(stderr=conn.json)
     display = display_for(out)
     if broker is None:
@@ -96,7 +102,11 @@ def watch(
     code = report(jobs, conn)
     if code is not ExitCode.OK:
         states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != JobState.FINISHED)
-        raise fail(code, f"not every job finished: {states}")
+        typer.echo(f"error: not every job finished: {states}", err=True)
+    if missing:
+        raise typer.Exit(int(exit_code_for(missing)))
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
 
 
 @with_options(CONNECTION)
@@ -155,7 +165,8 @@ def _states(values: Sequence[str]) -> list[str]:
 def list_jobs(
     vo: Annotated[str | None, typer.Option("--vo", help="Only jobs of this VO.")] = None,
     state: Annotated[
-        list[str] | None, typer.Option("--state", help="Only jobs in these states (repeat, or comma-separated).")
+        list[str] | None,
+        typer.Option("--state", metavar="STATE[,...]", help="Only jobs in these states (repeat, or comma-separated)."),
     ] = None,
     source_se: Annotated[str | None, typer.Option("--source-se", help="Only jobs from this storage.")] = None,
     dest_se: Annotated[str | None, typer.Option("--dest-se", help="Only jobs to this storage.")] = None,
@@ -215,13 +226,40 @@ def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> No
     exit_for(errors)
 
 
-def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
-    """Print one line per job id that failed in a multi-job answer; exit with the first failure's code."""
+def print_errors(errors: Mapping[str, FTS3ClientException]) -> None:
+    """Print one ``error:`` line per job id that failed in a multi-job answer."""
     for job_id, error in errors.items():
         typer.echo(f"error: {job_id}: {error.describe()}", err=True)
+
+
+def exit_code_for(errors: Mapping[str, FTS3ClientException]) -> ExitCode:
+    """The exit code of the first failure of a multi-job answer (`ExitCode.OK` when there is none)."""
     for error in errors.values():
         known = classify(error)
-        raise typer.Exit(int(known[0] if known else ExitCode.ERROR))
+        return known[0] if known else ExitCode.ERROR
+    return ExitCode.OK
+
+
+def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
+    """Print one line per job id that failed in a multi-job answer; exit with the first failure's code."""
+    print_errors(errors)
+    if errors:
+        raise typer.Exit(int(exit_code_for(errors)))
+
+
+def _cancel_files(client: Client, job_id: str, file_ids: list[int], conn: Connection) -> None:
+    outcome = client.jobs.cancel_files(job_id, file_ids)
+    if conn.json:
+        print_json(outcome)
+    refused = {file_id: why for file_id, why in outcome.items() if not FileState(why).is_known}
+    for file_id, state in outcome.items() if not conn.json else ():
+        if file_id not in refused:
+            note = "" if state == "CANCELED" else " (already over: unchanged)"
+            typer.echo(f"{file_id} {state}{note}")
+    for file_id, why in refused.items():
+        typer.echo(f"error: file {file_id} of job {job_id}: {why}", err=True)
+    if refused:
+        raise typer.Exit(int(ExitCode.NOT_FOUND))
 
 
 @with_options(CONNECTION)
@@ -230,7 +268,8 @@ def cancel(
         list[str] | None, typer.Argument(help="Job id(s) to cancel.", show_default=False, metavar="JOB_ID")
     ] = None,
     files: Annotated[
-        list[str] | None, typer.Option("--files", help="Cancel only these file ids of the one job (comma-separated).")
+        list[str] | None,
+        typer.Option("--files", metavar="FILE_ID[,...]", help="Cancel only these file ids of the one job."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Cancel every job (of --vo); needs root.")] = False,
     vo: Annotated[str | None, typer.Option("--vo", help="With --all: only this VO's jobs.")] = None,
@@ -249,10 +288,6 @@ def cancel(
             else:
                 typer.echo(f"canceled {result.affected_jobs} job(s), {result.affected_files} transfer(s)")
         elif files:
-            outcome = client.jobs.cancel_files(ids[0], _file_ids(files))
-            if conn.json:
-                print_json(outcome)
-            else:
-                print_pairs((str(file_id), state) for file_id, state in outcome.items())
+            _cancel_files(client, ids[0], _file_ids(files), conn)
         else:
             _cancel_jobs(client, ids, conn)

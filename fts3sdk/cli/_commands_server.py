@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._options import CONNECTION, OUTPUT, Connection, fail, with_options
 from fts3sdk.cli._output import print_json, print_pairs, when
+from fts3sdk.resources.delegation import needs_delegation
+
+if TYPE_CHECKING:
+    from fts3sdk import Client
 
 __all__ = ["ban", "delegate", "proxy_init", "schemas", "server_info", "unban", "whoami"]
 
@@ -74,19 +78,29 @@ def delegate(
     *,
     conn: Connection,
 ) -> None:
-    """Delegate a proxy of your X.509 credential to the server (request, sign, upload)."""
+    """Delegate a proxy of your X.509 credential to the server (request, sign, upload).
+
+    Nothing is sent when the server's copy is still valid for --renew-if-less-than hours, unless --force;
+    the command then says so.
+    """
     with conn.client() as client:
         if client.uses_token:
             raise ValueError("token clients do not delegate: the server uses the token itself")
+        renewed = needs_delegation(client.delegation.info(), force=force, renew_if_less_than=timedelta(hours=renew))
         delegation_id = client.delegation.delegate(
             lifetime=timedelta(hours=lifetime), force=force, renew_if_less_than=timedelta(hours=renew)
         )
         info = client.delegation.info(delegation_id)
     expires = info.termination_time if info is not None else None
     if conn.json:
-        print_json({"delegation_id": delegation_id, "termination_time": expires})
-    else:
-        print_pairs([("Delegation id", delegation_id), ("Expires", _expiry(expires) if expires else "unknown")])
+        print_json({"delegation_id": delegation_id, "termination_time": expires, "renewed": renewed})
+        return
+    if not renewed:
+        typer.echo(
+            f"nothing delegated: the server's proxy is valid for more than {renew:g} hour(s); --force renews it",
+            err=True,
+        )
+    print_pairs([("Delegation id", delegation_id), ("Expires", _expiry(expires) if expires else "unknown")])
 
 
 def _default_proxy_path() -> Path:
@@ -182,19 +196,37 @@ def ban(
             typer.echo(job_id)
 
 
+def _banned(client: Client, kind: str, target: str) -> list[str]:
+    """Who holds a ban on ``target``: the VOs of a storage ban, ``["*"]`` for a user ban; empty: not banned."""
+    if kind == "storage":
+        return [ban.vo or "*" for ban in client.storage.list_banned() if ban.se == target]
+    return ["*" for ban in client.users.list_banned() if ban.dn == target]
+
+
 @with_options(CONNECTION)
 def unban(storage: Storage = None, user: User = None, *, conn: Connection) -> None:
-    """Lift a storage or user ban; held transfers of a storage are queued again."""
+    """Lift a storage or user ban; held transfers of a storage are queued again.
+
+    The server answers the same whether or not there was a ban, so the bans are listed before and after: the
+    command says when there was nothing to lift (exit 0) and when a ban remains (another VO's; exit 1).
+    """
     kind, target = _target(storage, user)
     with conn.client() as client:
+        before = _banned(client, kind, target)
         if kind == "storage":
             client.storage.unban(target)
         else:
             client.users.unban(target)
+        after = _banned(client, kind, target) if before else []
     if conn.json:
-        print_json({"unbanned": target, "kind": kind})
-    else:
+        print_json({"unbanned": target, "kind": kind, "was_banned": bool(before), "still_banned": bool(after)})
+    elif not before:
+        typer.echo(f"{kind} {target} was not banned: nothing to lift", err=True)
+    elif not after:
         typer.echo(f"unbanned {kind} {target}")
+    if after:
+        vos = ", ".join(sorted(set(after)))
+        raise fail(ExitCode.ERROR, f"{kind} {target} is still banned (VO {vos}): the server lifts your VO's ban only")
 
 
 def schemas(

@@ -17,13 +17,15 @@ class ExitCode(IntEnum):
     USAGE = 2
     """Bad command line, input file or job parameters; nothing was sent."""
     AUTH = 3
-    """Authentication or authorization failed (401, 403, 419), or the local credential is unusable."""
+    """Authentication failed: refused (401, 403, 419) or the certificate refused in the TLS handshake; or the local
+    credential or CA location is unusable (found before connecting: nothing was sent)."""
     NOT_FOUND = 4
     """The job (or other resource) does not exist (404)."""
     SERVER = 5
     """The server failed (5xx) or is unavailable (503)."""
     CONNECTION = 6
-    """The server could not be reached (DNS, refused, TLS handshake) or did not answer in time."""
+    """The server could not be reached (DNS, refused, wrong protocol, its certificate not trusted), the connection
+    was lost before an answer, or the server did not answer in time."""
     JOB_FAILED = 7
     """A watched job ended FAILED, FINISHEDDIRTY (some transfers failed) or CANCELED."""
     WAIT_TIMEOUT = 8

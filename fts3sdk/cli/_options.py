@@ -18,21 +18,22 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import httpx
 import typer
 
-from fts3sdk import Client, InsecureRequestWarning
+from fts3sdk import Client, InsecureRequestWarning, errors
 from fts3sdk._version import __version__
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.credentials import CredentialError
 
 __all__ = [
     "CONNECTION",
     "OUTPUT",
     "Connection",
+    "Interval",
+    "MaxWait",
     "Runtime",
     "Table",
     "option",
@@ -43,8 +44,21 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-Row = tuple[str, Any, Any]
-"""An option to inject: (parameter name, annotation holding a ``typer.Option``, default)."""
+
+
+class Row(NamedTuple):
+    """An option to inject into a command's signature."""
+
+    name: str
+    """The parameter name the command receives."""
+    annotation: Any
+    """Its type, annotated with the ``typer.Option``."""
+    default: Any
+    """Its value when not given."""
+    flag: str = ""
+    """Its long flag (``--priority``), to name it in messages."""
+
+
 Table = Sequence[Row]
 
 _CONTEXT = "fts3sdk_context"
@@ -76,6 +90,8 @@ class Connection:
     json: bool = False
     debug: bool = False
     runtime: Runtime = field(default_factory=Runtime)
+    endpoint_origin: str = "--endpoint"
+    """Where ``endpoint`` came from (``--endpoint`` or ``FTS3_ENDPOINT``), for messages."""
 
     def client(self) -> Client:
         """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
@@ -83,7 +99,7 @@ class Connection:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
         for what, path in (("certificate", self.cert), ("key", self.key), ("CA location", self.capath)):
             if path is not None and not path.exists():
-                raise CredentialError(f"{what} not found: {path}")
+                raise _credential_error(f"{what} not found: {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
@@ -100,16 +116,32 @@ class Connection:
                     transport=self.runtime.transport,
                 )
             except OSError as exc:
-                raise CredentialError(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+                raise _credential_error(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+            except errors.BadEndpoint as exc:
+                if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
+                    raise
+                raise ValueError(self._bad_endpoint()) from exc
+
+    def _bad_endpoint(self) -> str:
+        endpoint = self.endpoint or ""
+        plausible = "://" not in endpoint and not any(char.isspace() for char in endpoint)
+        guess = f"; did you mean https://{endpoint}?" if plausible else ""
+        return f"bad endpoint {endpoint!r} (from {self.endpoint_origin}): an https:// URL is expected{guess}"
 
     def passphrase(self) -> str | bytes:
         """The private key passphrase, asked once on the terminal (only called for an encrypted key)."""
         cache = self.runtime.passphrases
         if "key" not in cache:
             if not sys.stdin.isatty():
-                raise CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+                raise _credential_error("the private key is encrypted: run in a terminal, or make a proxy first")
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
+
+
+def _credential_error(message: str) -> Exception:
+    from fts3sdk.credentials import CredentialError  # cryptography only when a credential problem is reported
+
+    return CredentialError(message)
 
 
 def _os_error(exc: OSError) -> str:
@@ -118,7 +150,8 @@ def _os_error(exc: OSError) -> str:
 
 def option(name: str, kind: Any, *flags: str, help: str, default: Any = None, panel: str = _PANEL, **extra: Any) -> Row:
     """One row of an option table: parameter ``name`` of type ``kind`` given as ``flags``."""
-    return (name, Annotated[kind, typer.Option(*flags, help=help, rich_help_panel=panel, **extra)], default)
+    annotation = Annotated[kind, typer.Option(*flags, help=help, rich_help_panel=panel, **extra)]
+    return Row(name, annotation, default, next((flag for flag in flags if flag.startswith("--")), flags[0]))
 
 
 CONNECTION: Table = (
@@ -147,7 +180,7 @@ def _extend(command: Callable[..., Any], drop: str, table: Table) -> inspect.Sig
     own = [p for p in signature.parameters.values() if p.name != drop]
     added = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-        for name, annotation, default in table
+        for name, annotation, default, _ in table
     ]
     return signature.replace(parameters=[*own, *added])
 
@@ -165,7 +198,7 @@ def inject(table: Table, into: str) -> Callable[[F], F]:
 
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            values = {name: kwargs.pop(name) for name, _, _ in table}
+            values = {row.name: kwargs.pop(row.name) for row in table}
             return command(*args, **{into: values}, **kwargs)
 
         _install(wrapper, signature)
@@ -182,14 +215,14 @@ def with_options(table: Table) -> Callable[[F], F]:
     """
 
     def decorate(command: F) -> F:
-        signature = _extend(command, "conn", (*table, (_CONTEXT, typer.Context, inspect.Parameter.empty)))
+        signature = _extend(command, "conn", (*table, Row(_CONTEXT, typer.Context, inspect.Parameter.empty)))
 
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             ctx: typer.Context = kwargs.pop(_CONTEXT)
-            values = {name: kwargs.pop(name) for name, _, _ in table}
+            values = {row.name: kwargs.pop(row.name) for row in table}
             runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-            conn = Connection(runtime=runtime, **values)
+            conn = Connection(runtime=runtime, endpoint_origin=_origin(ctx, "endpoint", "FTS3_ENDPOINT"), **values)
             with _logging(conn.debug), _errors(conn.debug):
                 return command(*args, conn=conn, **kwargs)
 
@@ -199,9 +232,15 @@ def with_options(table: Table) -> Callable[[F], F]:
     return decorate
 
 
+def _origin(ctx: typer.Context, name: str, envvar: str) -> str:
+    source = ctx.get_parameter_source(name)
+    return envvar if source is not None and source.name == "ENVIRONMENT" else f"--{name}"
+
+
 def fail(code: ExitCode, message: str) -> typer.Exit:
-    """Print ``error: message`` on stderr; give the exception that exits with ``code`` (raise it)."""
-    typer.echo(f"error: {message}", err=True)
+    """Print ``error: <line>`` on stderr for each line of ``message``; give the exception that exits with ``code``."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"error: {line}", err=True)
     return typer.Exit(int(code))
 
 
@@ -247,3 +286,10 @@ def _logging(debug: bool) -> Iterator[None]:
 def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without the entries left unset (``None`` or ``False``): only what the user gave."""
     return {name: value for name, value in values.items() if value is not None and value is not False}
+
+
+# Watching options, shared by status and submit (here, so that submit does not import the job commands' module).
+Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+MaxWait = Annotated[
+    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+]

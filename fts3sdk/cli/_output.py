@@ -12,14 +12,15 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     from fts3sdk import File, Job
+    from fts3sdk.cli._urls import FittedTable
 
 __all__ = [
     "console",
     "file_table",
+    "iso_utc",
     "job_summary",
     "jobs_table",
     "print_json",
@@ -52,17 +53,38 @@ def console(*, stderr: bool = False) -> Console:
     return Console(file=stream, width=None if terminal else _PLAIN_WIDTH, highlight=False, soft_wrap=not terminal)
 
 
+def iso_utc(moment: datetime) -> str:
+    """A time in ISO 8601 with its UTC offset as ``Z``: ``2026-03-01T12:00:00Z`` (what ``jq``'s date functions read)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+
+
 def jsonable(value: Any) -> Any:
-    """Models dumped with ``model_dump(mode="json")``, recursively through lists and dicts."""
+    """``value`` as JSON data: models dumped as ``model_dump(mode="json")`` does, but every time with its offset.
+
+    The models write times as the server does (naive UTC, for exact round trips); scripts reading our
+    output should not have to know that, so each time is written as `iso_utc` gives it.
+    """
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+        return _with_offsets(value.model_dump(mode="json"), value.model_dump())
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(item) for item in value]
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso_utc(value)
     return value
+
+
+def _with_offsets(dumped: Any, python: Any) -> Any:
+    # The two dumps of one model have the same shape; where the Python one holds a datetime, write it with "Z".
+    if isinstance(python, datetime):
+        return iso_utc(python)
+    if isinstance(dumped, dict) and isinstance(python, dict):
+        return {key: _with_offsets(item, python.get(key)) for key, item in dumped.items()}
+    if isinstance(dumped, list) and isinstance(python, (list, tuple)) and len(dumped) == len(python):
+        return [_with_offsets(item, original) for item, original in zip(dumped, python, strict=True)]
+    return dumped
 
 
 def print_json(value: Any) -> None:
@@ -97,57 +119,65 @@ def when(moment: datetime | None) -> str:
 
 
 def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None) -> None:
-    """Print aligned ``name  value`` lines, skipping empty values."""
+    """Print aligned ``name  value`` lines, skipping empty values; a URL value wraps only between its pieces."""
     from rich.table import Table
 
+    from fts3sdk.cli._urls import URLCell, looks_like_url
+
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
+    grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for name, value in pairs:
         if value is None or value == "" or value == []:
             continue
-        grid.add_row(_cell(name), _cell(", ".join(map(str, value)) if isinstance(value, list) else value))
+        text = ", ".join(map(str, value)) if isinstance(value, list) else value
+        grid.add_row(_cell(name), URLCell(text) if isinstance(text, str) and looks_like_url(text) else _cell(text))
     out = console()
     if title:
         out.print(_cell(title), style="bold")
     out.print(grid)
 
 
-def jobs_table(jobs: Sequence[Job]) -> Table:
+def jobs_table(jobs: Sequence[Job]) -> FittedTable:
     """A table of jobs: id, state, VO, submit time, source and destination storage."""
-    from rich.table import Table
+    from fts3sdk.cli._urls import Column, FittedTable
 
-    table = Table(show_edge=False, header_style="bold")
-    for column in ("Job id", "State", "VO", "Submitted (UTC)", "Source SE", "Destination SE"):
-        table.add_column(column, no_wrap=column in ("Job id", "Submitted (UTC)"))
-    for job in jobs:
-        cells = (
-            job.job_id,
-            styled_state(job.job_state),
-            job.vo_name,
-            when(job.submit_time),
-            job.source_se,
-            job.dest_se,
-        )
-        table.add_row(*map(_cell, cells))
-    return table
+    columns = [
+        Column("Job id", no_wrap=True),
+        Column("State"),
+        Column("VO"),
+        Column("Submitted (UTC)", no_wrap=True),
+        Column("Source SE", url=True),
+        Column("Destination SE", url=True),
+    ]
+    rows = [
+        (job.job_id, styled_state(job.job_state), job.vo_name, when(job.submit_time), job.source_se, job.dest_se)
+        for job in jobs
+    ]
+    return FittedTable(columns, rows)
 
 
-def file_table(files: Sequence[File]) -> Table:
+def file_table(files: Sequence[File]) -> FittedTable:
     """A table of the transfers of a job: id, state, source, destination, size, throughput, reason."""
-    from rich.table import Table
+    from fts3sdk.cli._urls import Column, FittedTable
 
-    table = Table(show_edge=False, header_style="bold")
-    for column in ("File", "State", "Source", "Destination", "Size", "MiB/s", "Reason"):
-        right = column in ("File", "Size", "MiB/s")
-        table.add_column(column, justify="right" if right else "left", overflow="fold", no_wrap=right)
+    columns = [
+        Column("File", justify="right", no_wrap=True),
+        Column("State"),
+        Column("Source", url=True),
+        Column("Destination", url=True),
+        Column("Size", justify="right", no_wrap=True),
+        Column("MiB/s", justify="right", no_wrap=True),
+        Column("Reason"),
+    ]
+    rows = []
     for item in files:
         speed = rate(item)
         throughput = f"{speed:.1f}" if speed is not None else "-"
         size_text = size(item.filesize or item.user_filesize)
-        cells = (item.file_id, styled_state(item.file_state), item.source_surl, item.dest_surl, size_text, throughput)
-        table.add_row(*map(_cell, cells), _cell(item.reason or ""))
-    return table
+        state = styled_state(item.file_state)
+        rows.append((str(item.file_id), state, item.source_surl, item.dest_surl, size_text, throughput, item.reason))
+    return FittedTable(columns, rows)
 
 
 def rate(item: File) -> float | None:

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from pydantic import ValidationError
 
 from fts3sdk import JobSpec
-from fts3sdk.cli._bulk import BulkFormat, read_bulk
-from fts3sdk.cli._commands_jobs import Interval, MaxWait, watch
-from fts3sdk.cli._options import CONNECTION, Connection, Row, Table, inject, option, plain_mapping, with_options
+from fts3sdk.cli._bulk import Bulk, BulkFormat, read_bulk
+from fts3sdk.cli._options import (
+    CONNECTION,
+    Connection,
+    Interval,
+    MaxWait,
+    Row,
+    Table,
+    inject,
+    option,
+    plain_mapping,
+    with_options,
+)
 from fts3sdk.cli._output import print_json
+from fts3sdk.cli._problems import InputError, Location, dotted, problem_lines
 
-__all__ = ["JOB_OPTIONS", "TRANSFER_OPTIONS", "submit"]
+__all__ = ["JOB_OPTIONS", "TRANSFER_OPTIONS", "build_spec", "submit"]
 
 _JOB = "Job parameters"
 _TRANSFER = "Transfer parameters"
@@ -75,6 +88,10 @@ TRANSFER_OPTIONS: Table = (
 """Options applied to every transfer that does not set them itself (in a bulk file)."""
 
 
+_FLAGS = {row.name: row.flag for row in (*JOB_OPTIONS, *TRANSFER_OPTIONS)}
+_PAIR = {"sources": "SOURCE", "destinations": "DESTINATION"}
+
+
 def _metadata(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -84,26 +101,65 @@ def _metadata(value: Any) -> Any:
         return value
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Names a problem of the job the way the user wrote it: ``--priority``, ``SOURCE``, ``files[2].sources``."""
+
+    bulk: Bulk | None
+    options: frozenset[str]
+    """Job fields given as options (they override the file's params)."""
+    defaulted: tuple[frozenset[str], ...]
+    """For each transfer, the fields filled in from transfer options."""
+
+    def __call__(self, location: Location) -> str:
+        if not location:
+            return ""
+        head, *rest = location
+        if head == "transfers":
+            return self._transfer(tuple(rest)) if rest and isinstance(rest[0], int) else "transfers"
+        if head in self.options:
+            return dotted(tuple(rest), head=_FLAGS[str(head)])
+        return f"params.{dotted(location)}" if self.bulk is not None else dotted(location)
+
+    def _transfer(self, location: Location) -> str:
+        index, *inner = location
+        assert isinstance(index, int)
+        field = str(inner[0]) if inner else ""
+        if index < len(self.defaulted) and field in self.defaulted[index]:
+            return dotted(tuple(inner[1:]), head=_FLAGS[field])
+        if self.bulk is not None:
+            return self.bulk.where(index, tuple(inner))
+        return dotted(tuple(inner[1:]), head=_PAIR.get(field, field))
+
+
 def build_spec(
     source: str | None,
     destination: str | None,
-    bulk: dict[str, Any] | None,
+    bulk: Bulk | None,
     job: dict[str, Any],
     transfer: dict[str, Any],
 ) -> JobSpec:
-    """The job to submit: one SOURCE DESTINATION pair or a bulk body, with the options on top of its params."""
+    """The job to submit: one SOURCE DESTINATION pair or a bulk file, with the options on top of its params.
+
+    Raises InputError naming every problem as the user wrote it (an option, an argument, an entry of the file).
+    """
     if (bulk is None) == (source is None or destination is None):
         raise ValueError("give SOURCE DESTINATION, or --file with the transfers (not both)")
-    body = bulk or {"files": [{"sources": [source], "destinations": [destination]}], "params": {}}
+    items = bulk.files if bulk is not None else [{"sources": [source], "destinations": [destination]}]
     defaults = plain_mapping(transfer)
-    files = [{**defaults, **item} if isinstance(item, dict) else item for item in body["files"]]
+    files = [{**defaults, **item} if isinstance(item, dict) else item for item in items]
     for item in files:
         if isinstance(item, dict) and "metadata" in item:
             item["metadata"] = _metadata(item["metadata"])
-    params = {**body["params"], **plain_mapping(job)}
+    given = plain_mapping(job)
+    params = {**(bulk.params if bulk is not None else {}), **given}
     if "job_metadata" in params:
         params["job_metadata"] = _metadata(params["job_metadata"])
-    return JobSpec.from_body({"files": files, "params": params})
+    defaulted = tuple(frozenset(defaults) - set(item) if isinstance(item, dict) else frozenset() for item in items)
+    try:
+        return JobSpec.from_body({"files": files, "params": params}, server_limits=True)
+    except ValidationError as exc:
+        raise InputError(problem_lines(exc, _Names(bulk, frozenset(given), defaulted))) from None
 
 
 @with_options(CONNECTION)
@@ -145,6 +201,8 @@ def submit(
     with conn.client() as client:
         job_id = client.jobs.submit(spec, delegate=False if no_delegate else "auto")
         if watch_:
+            from fts3sdk.cli._commands_jobs import watch
+
             if not conn.json:
                 typer.echo(f"submitted {job_id}", err=True)
             watch(client, [job_id], conn, interval, max_wait)

@@ -12,13 +12,31 @@ from urllib.parse import urlparse
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     StrictBool,
     ValidationInfo,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema, to_json
+
+from fts3sdk.models._limits import (
+    FILE_COLUMNS,
+    FILESIZE,
+    JOB_COLUMNS,
+    MAX_URL_LENGTH,
+    PRIORITY,
+    SCITAG,
+    TRANSFER_OPTION,
+    Column,
+    Range,
+    expiry_problem,
+    strict_int_problem,
+    url_text_problem,
+)
 
 DEFAULT_METADATA_SIZE_LIMIT = 1024
 """The server's *default* limit for each metadata field, in characters of its JSON encoding.
@@ -60,6 +78,12 @@ _PLAIN_URL = re.compile(
 )
 
 
+_PLAIN_ASCII_URL = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.\-]*)://([A-Za-z0-9.\-]+)(?::[0-9]*)?/[\x21\x22\x24-\x3a\x3c-\x3e\x40-\x7e][\x21-\x3a\x3c-\x7e]*"
+)
+"""`_PLAIN_URL` in printable ASCII only: such a URL passes the server's checks and is sent as it is."""
+
+
 def url_problem(url: str) -> str | None:
     # The server's own checks (JobBuilder validate_url), in its order, on the stripped URL.
     plain = _PLAIN_URL.fullmatch(url)
@@ -93,25 +117,56 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-def _check_urls(urls: list[str]) -> list[str]:
+def server_limits(info: ValidationInfo) -> bool:
+    """Whether the database's limits apply (validation context ``server_limits``, on unless set False).
+
+    The Easy facade turns them off: like the official client it sends what it is given and lets the server
+    answer, and then reads numbers as the server does (``"3"`` is 3).
+    """
+    return bool((info.context or {}).get("server_limits", True))
+
+
+def _check_urls(urls: list[str], info: ValidationInfo) -> list[str]:
+    strict = server_limits(info)
     for url in urls:
-        problem = url_problem(url)
+        if strict and len(url) <= MAX_URL_LENGTH:
+            plain = _PLAIN_ASCII_URL.fullmatch(url)
+            if plain is not None and plain[1].lower() != "file" and len(plain[1]) + len(plain[2]) + 3 <= _STORAGE_LIMIT:
+                continue  # passes every check below: one regex for the common case
+        problem = url_problem(url)  # the server's reason first, when it has one
         if problem is not None:
             raise ValueError(f"{problem} ({url})")
+        text_problem = (url_text_problem(url) or _storage_problem(url)) if strict else None
+        if text_problem is not None:
+            raise ValueError(f"{text_problem} ({url!r})")
     return urls
+
+
+_STORAGE_LIMIT = FILE_COLUMNS["source_se"].length or 0
+
+
+def _storage_problem(url: str) -> str | None:
+    if len(url) <= _STORAGE_LIMIT:
+        return None  # scheme://host is never longer than the URL
+    storage = storage_of(url)
+    return (
+        f"its storage {storage!r} is longer than the server stores ({_STORAGE_LIMIT})"
+        if len(storage) > _STORAGE_LIMIT
+        else None
+    )
 
 
 @dataclass(frozen=True)
 class _StrList:
     # Typed as Sequence[str] (so a str is accepted by type checkers too), validated and serialized as a
     # list[str] by pydantic-core: a single string becomes a one-element list.
-    check: Callable[[list[str]], list[str]] | None = None
+    check: Callable[[list[str], ValidationInfo], list[str]] | None = None
     min_length: int | None = None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         schema: CoreSchema = core_schema.list_schema(core_schema.str_schema(), min_length=self.min_length)
         if self.check is not None:
-            schema = core_schema.no_info_after_validator_function(self.check, schema)
+            schema = core_schema.with_info_after_validator_function(self.check, schema)
         return core_schema.no_info_before_validator_function(_as_list, schema)
 
 
@@ -178,9 +233,13 @@ def _to_duration(value: object) -> object:
     raise ValueError("expected int hours, a timedelta, or a '<n>s', '<n>m', '<n>h' or '<n>d' string")
 
 
-def _positive_seconds(value: timedelta | int | str | None) -> timedelta | int | str | None:
+def _positive_seconds(value: timedelta | int | str | None, info: ValidationInfo) -> timedelta | int | str | None:
     if isinstance(value, timedelta) and (value <= timedelta(0) or value.microseconds):
         raise ValueError(f"must be a positive whole number of seconds, got {value}")
+    if isinstance(value, timedelta) and server_limits(info):
+        problem = expiry_problem(int(value.total_seconds()))
+        if problem is not None:
+            raise ValueError(problem)
     return value
 
 
@@ -197,6 +256,83 @@ Duration = Annotated[
     PlainSerializer(_seconds_string, return_type=str, when_used="json-unless-none"),
 ]
 """A positive duration given as int hours, a ``timedelta`` or ``"<n>s|m|h|d"``; kept as a ``timedelta``."""
+
+
+# --- Numbers and texts the database holds ---------------------------------------------------------------------
+
+
+def _integer(value: object, info: ValidationInfo) -> object:
+    # A bool or a numeric string would be coerced by pydantic: refused, unless reading as the server does.
+    if type(value) is not int and server_limits(info):
+        problem = strict_int_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+    return value
+
+
+@dataclass(frozen=True)
+class _LimitedInt:
+    # One Python call per value (this runs for every transfer of a large job): the type, then the range, both
+    # only under the server's limits; otherwise pydantic's lax int (the server's own int()).
+    bounds: Range
+    why: str
+
+    def check(self, value: object, info: ValidationInfo) -> object:
+        if not server_limits(info):
+            return value
+        if type(value) is not int:
+            raise ValueError(strict_int_problem(value) or f"must be a whole number (got {value!r})")
+        if value < self.bounds.low:
+            raise ValueError(f"must be {self.bounds.low} or more (got {value})")
+        if value > self.bounds.high:
+            raise ValueError(f"{value} is out of range: {self.bounds} ({self.why})")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.with_info_before_validator_function(self.check, core_schema.int_schema())
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "integer", "minimum": self.bounds.low, "maximum": self.bounds.high}
+
+
+def limited_int(bounds: Range, why: str) -> Any:
+    """An ``int`` type: no coercion from ``bool``/``str``, within ``bounds`` (``why`` says whose limit it is)."""
+    return Annotated[int, _LimitedInt(bounds, why)]
+
+
+def column_int(column: Column, **api: int) -> Any:
+    """An ``int`` the ``column`` holds; ``api`` narrows it (``low=``/``high=``) where the API does."""
+    assert column.range is not None
+    bounds = Range(api.get("low", column.range.low), api.get("high", column.range.high))
+    return limited_int(bounds, f"{column.qualified} is {column.type.upper()}; the server fails beyond")
+
+
+def column_text(column: Column) -> Any:
+    """A ``str`` the ``column`` holds (length, Latin-1)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        problem = column.problem(value) if server_limits(info) else None
+        if problem is not None:
+            raise ValueError(f"{problem}; the server fails on it")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+Retry = column_int(JOB_COLUMNS["retry"])
+RetryDelay = column_int(JOB_COLUMNS["retry_delay"], low=0)
+BringOnline = column_int(JOB_COLUMNS["bring_online"])
+CopyPinLifetime = column_int(JOB_COLUMNS["copy_pin_lifetime"])
+ArchiveTimeout = column_int(JOB_COLUMNS["archive_timeout"])
+Priority = Annotated[int, BeforeValidator(_integer), Field(ge=PRIORITY.low, le=PRIORITY.high)]
+"""1..5 even for the Easy facade: the server would clamp another value silently."""
+TransferOption = limited_int(TRANSFER_OPTION, "written into internal_job_params, read back as a 32-bit integer")
+FileSize = limited_int(FILESIZE, "the server stores float(filesize): exact up to 2**53 bytes")
+SciTag = limited_int(SCITAG, "the server refuses other values")
+Checksum = column_text(FILE_COLUMNS["checksum"])
+Activity = column_text(FILE_COLUMNS["activity"])
+TargetQoS = column_text(JOB_COLUMNS["target_qos"])
+SpaceToken = column_text(JOB_COLUMNS["space_token"])
 
 
 # --- Transfer ----------------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -13,13 +14,14 @@ from pydantic import (
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
-    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from fts3sdk._times import parse_utc
 
 __all__ = [
     "FTSModel",
@@ -60,6 +62,9 @@ class SpecModel(BaseModel):
             raise
 
 
+_E = TypeVar("_E", bound="OpenEnum")
+
+
 class OpenEnum(str, enum.Enum):
     """A string enum that also accepts values it does not know.
 
@@ -81,6 +86,28 @@ class OpenEnum(str, enum.Enum):
         """Whether this value is one the SDK knows (not a pseudo-member made for an unknown value)."""
         return self._name_ in type(self).__members__
 
+    @classmethod
+    def checked(cls: type[_E], value: str) -> _E:
+        """``value`` as a member, refusing a plain string that names none (ValueError naming the known ones).
+
+        A member is taken as it is, including a pseudo-member made on purpose for a value the SDK does not know
+        yet (``JobState("NEWSTATE")``); a plain string must name a known member, in any case (the server's
+        database compares them case-insensitively): a misspelt filter would otherwise match nothing, silently.
+        """
+        if isinstance(value, cls):
+            return value
+        wanted = str(value).strip()
+        for member in cls:
+            if member.value.upper() == wanted.upper():
+                return member
+        known = [member.value for member in cls]
+        close = difflib.get_close_matches(wanted.upper(), known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(
+            f"unknown {_words(cls.__name__)} {value!r}{hint}; known: {', '.join(known)}. "
+            f"A value this SDK does not know yet is sent on purpose as {cls.__name__}({wanted!r})"
+        )
+
     def __str__(self) -> str:
         return str(self.value)
 
@@ -100,28 +127,9 @@ class OpenEnum(str, enum.Enum):
         return {"anyOf": [known, {"type": "string"}], "description": (cls.__doc__ or "").strip()}
 
 
-def _as_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-_SERVER_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-
-
-def _parse_utc(value: object) -> object:
-    # One Python step per timestamp (this runs for every time of every file of a large answer): the server's
-    # naive form goes through datetime.fromisoformat; "+0000" offsets (strftime's %z) get the colon ISO wants;
-    # anything else is left to pydantic's own parser. Naive means UTC.
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > 19:
-            text = _SERVER_OFFSET.sub(r"\1:\2", text)
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            value = _DATETIME.validate_python(text)
-    return _as_utc(value) if isinstance(value, datetime) else value
+def _words(name: str) -> str:
+    # "JobState" -> "job state"
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
 
 
 def format_server_datetime(value: datetime) -> str:
@@ -131,11 +139,9 @@ def format_server_datetime(value: datetime) -> str:
     return value.strftime(SERVER_DATETIME_FORMAT)
 
 
-_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
-
 UTCDateTime = Annotated[
     datetime,
-    BeforeValidator(_parse_utc),
+    BeforeValidator(parse_utc),
     PlainSerializer(format_server_datetime, return_type=str, when_used="json"),
     WithJsonSchema(
         {

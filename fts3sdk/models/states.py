@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, TypeVar
 
 from pydantic import BeforeValidator
 
@@ -17,6 +18,7 @@ __all__ = [
     "JobType",
     "OverwriteMode",
     "OverwriteModeField",
+    "state_filter",
 ]
 
 
@@ -162,3 +164,17 @@ class BanStatus(OpenEnum):
     WAIT = "WAIT"
     WAIT_AS = "WAIT_AS"
     """Queued transfers wait, and new submissions are still accepted (they start on hold)."""
+
+
+_S = TypeVar("_S", bound=OpenEnum)
+
+
+def state_filter(kind: type[_S], states: Iterable[_S | str] | str) -> list[_S]:
+    """The states of a ``state_in`` filter, checked: a misspelt one is a ValueError naming the known states.
+
+    ``states`` is an iterable, or one comma-separated string. Members are taken as they are, and so is a state
+    a newer server has that this SDK does not know, when made on purpose: ``JobState("NEWSTATE")``. A plain
+    string must name a known state (any case; the canonical form is sent).
+    """
+    items = states.split(",") if isinstance(states, str) else list(states)
+    return [kind.checked(item) for item in items]

@@ -8,25 +8,33 @@ to the server. ``None`` always means "not sent": the server default applies.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import (
-    Field,
-    StrictInt,
-    TypeAdapter,
-    field_validator,
-    model_validator,
-)
+from pydantic import TypeAdapter, field_validator, model_validator
 
 from fts3sdk.models._submit_fields import (
     DEFAULT_METADATA_SIZE_LIMIT,
+    Activity,
+    ArchiveTimeout,
+    BringOnline,
+    Checksum,
+    CopyPinLifetime,
     Duration,
+    FileSize,
     IdGenerator,
     Metadata,
     ObjectMetadata,
+    Priority,
+    Retry,
+    RetryDelay,
+    SciTag,
     SelectionStrategy,
+    SpaceToken,
+    TargetQoS,
     TokenList,
+    TransferOption,
     URLList,
     VerifyChecksum,
     storage_of,
@@ -54,17 +62,17 @@ class Transfer(SpecModel):
     """Source URLs (a single string is taken as a one-element list). ``scheme://host/path``; no ``file://``."""
     destinations: URLList
     """Destination URLs (a single string is taken as a one-element list)."""
-    checksum: str | None = None
+    checksum: Checksum | None = None
     """``"ALGORITHM:value"`` (e.g. ``"adler32:1234abcd"``) or an algorithm alone; server default ``"ADLER32"``."""
-    filesize: Annotated[int, Field(ge=0)] | None = None
-    """Expected size in bytes."""
+    filesize: FileSize | None = None
+    """Expected size in bytes (at most 2**53: the server stores it through a float)."""
     metadata: Metadata | None = None
     """Free metadata: a JSON object, or a string that the server stores as ``{"label": "<string>"}``."""
-    activity: str | None = None
+    activity: Activity | None = None
     """Activity share; server default ``"default"``."""
     selection_strategy: SelectionStrategy | None = None
     """Source selection for a multiple-replica transfer; server default ``"auto"``."""
-    scitag: Annotated[StrictInt, Field(ge=65, le=65535)] | None = None
+    scitag: SciTag | None = None
     """SciTag flow label (an integer in 65..65535)."""
     staging_metadata: ObjectMetadata | None = None
     """Metadata passed to the tape system when staging (a JSON object)."""
@@ -103,7 +111,7 @@ def _token_problem(transfer: Transfer) -> str | None:
 # --- Job-level rules (each returns the problem, or None) ---------------------------------------------------------
 
 _OVERWRITE_FLAGS = ("overwrite", "overwrite_on_retry", "overwrite_hop", "overwrite_when_only_on_disk")
-_TAPE_REST_PREFIXES = ("https://", "davs://", "mock://")
+_TAPE_REST_PREFIXES = ("https://", "davs://")
 
 
 def _overwrite_problem(spec: JobSpec) -> str | None:
@@ -225,30 +233,30 @@ class JobSpec(SpecModel):
     https:// or davs:// destinations (Tape REST API)."""
     dst_file_report: bool | None = None
     """Report the destination file on failure because it already exists."""
-    bring_online: int | None = None
+    bring_online: BringOnline | None = None
     """Staging (bring online) timeout in seconds; > 0 makes a staging job. Server default -1."""
-    copy_pin_lifetime: int | None = None
+    copy_pin_lifetime: CopyPinLifetime | None = None
     """Pin lifetime of staged files in seconds; > 0 makes a staging job. Server default -1."""
-    archive_timeout: int | None = None
+    archive_timeout: ArchiveTimeout | None = None
     """Archiving timeout in seconds; > 0 waits for files to reach tape. Server default -1."""
-    target_qos: str | None = None
+    target_qos: TargetQoS | None = None
     """Target QoS class: makes a QoS (CDMI) transition job."""
     job_metadata: Metadata | None = None
     """Job metadata: a JSON object, or a string stored as ``{"label": "<string>"}``."""
-    retry: int | None = None
+    retry: Retry | None = None
     """Retries per file: < 0 none, 0 the server's configured value. Server default 0."""
-    retry_delay: Annotated[int, Field(ge=0)] | None = None
+    retry_delay: RetryDelay | None = None
     """Seconds between retries. Server default 0."""
-    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    priority: Priority | None = None
     """Priority from 1 (lowest) to 5 (highest). Server default 3."""
     max_time_in_queue: Duration = None
     """How long the job may wait before it expires: int hours, a timedelta or ``"<n>s|m|h|d"``; sent as
     ``"<seconds>s"`` (a bare integer would mean hours)."""
-    timeout: Annotated[int, Field(ge=0)] | None = None
+    timeout: TransferOption | None = None
     """Transfer timeout in seconds (0: server default)."""
-    nostreams: Annotated[int, Field(ge=0)] | None = None
+    nostreams: TransferOption | None = None
     """Number of TCP streams (0: server default)."""
-    buffer_size: Annotated[int, Field(ge=0)] | None = None
+    buffer_size: TransferOption | None = None
     """TCP buffer size in bytes (0: server default)."""
     strict_copy: bool | None = None
     """Copy only: skip checksum, size and parent-directory checks."""
@@ -264,9 +272,9 @@ class JobSpec(SpecModel):
     """Job id generation; ``"deterministic"`` requires ``sid``. Server default ``"standard"``."""
     sid: str | None = None
     """Seed of a deterministic job id; re-submitting the same sid is refused (409)."""
-    source_spacetoken: str | None = None
+    source_spacetoken: SpaceToken | None = None
     """Source space token; sent, but dropped by 3.13.4 servers."""
-    destination_spacetoken: str | None = None
+    destination_spacetoken: SpaceToken | None = None
     """Destination space token; sent, but dropped by 3.13.4 servers."""
     gridftp: str | None = None
     """GridFTP parameters (reserved; not stored by 3.13 servers)."""
@@ -303,22 +311,40 @@ class JobSpec(SpecModel):
         return b'{"files":' + files + b',"params":' + params.encode() + b"}"
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any], *, metadata_size_limit: int = DEFAULT_METADATA_SIZE_LIMIT) -> JobSpec:
+    def from_body(
+        cls,
+        body: Mapping[str, Any],
+        *,
+        metadata_size_limit: int = DEFAULT_METADATA_SIZE_LIMIT,
+        server_limits: bool = False,
+    ) -> JobSpec:
         """Read a ``POST /jobs`` body, e.g. one built by the official client; ``null`` means not set.
 
         Raises ValueError for a deletion job (``delete``) or an unknown top-level key, and pydantic's
-        ValidationError for anything the server would refuse.
+        ValidationError for anything the server refuses. The body is read as the server reads it (``"3"`` is
+        3) and what its database cannot store is left to `check_server_limits`, which ``client.jobs.submit``
+        runs before sending; ``server_limits=True`` checks it here too, as ``JobSpec(...)`` does.
         """
         data = _flatten_body(body)
-        return cls.model_validate(data, context={"metadata_size_limit": metadata_size_limit})
+        context = {"metadata_size_limit": metadata_size_limit, "server_limits": server_limits}
+        return cls.model_validate(data, context=context)
+
+    def check_server_limits(self) -> None:
+        """Raise ValidationError for a value the server cannot store (`fts3sdk.models._limits`).
+
+        ``JobSpec(...)`` and assignments are checked already; a spec read with `from_body` is checked here, as
+        ``client.jobs.submit`` does before sending. Metadata sizes are not checked again.
+        """
+        context = {"server_limits": True, "metadata_size_limit": sys.maxsize}
+        type(self).model_validate(self.model_dump(exclude_unset=True), context=context)
 
     @classmethod
     def staging(
         cls,
         surls: str | Iterable[str],
         *,
-        bring_online: int | None = None,
-        copy_pin_lifetime: int | None = None,
+        bring_online: BringOnline | None = None,
+        copy_pin_lifetime: CopyPinLifetime | None = None,
         **params: Any,
     ) -> JobSpec:
         """A stage-only job: each SURL is brought online (source == destination, nothing is copied).

@@ -17,9 +17,11 @@ from fts3sdk.models import (
     File,
     FileRetry,
     FileState,
+    ForceStartRefusal,
     Job,
     JobState,
 )
+from fts3sdk.resources import _admin_api as admin_api
 from fts3sdk.resources import _jobs_api as api
 from fts3sdk.resources.delegation import submit_flow
 
@@ -55,7 +57,8 @@ class Jobs:
         """Jobs visible to the caller (``GET /jobs``).
 
         Only unfinished jobs, unless ``state_in`` comes with a ``limit`` (newest first, at most 500) or a
-        ``time_window`` (hours, or a timedelta).
+        ``time_window`` (hours, or a timedelta). A misspelt state in ``state_in`` is a ValueError; a state this
+        SDK does not know is sent on purpose as ``JobState("NEWSTATE")``.
         """
         return self._client._send(
             api.list_jobs(
@@ -64,7 +67,7 @@ class Jobs:
                 source_se=source_se,
                 dest_se=dest_se,
                 dlg_id=dlg_id,
-                state_in=state_in,
+                state_in=api.job_states(state_in),
                 limit=limit,
                 time_window=time_window,
             )
@@ -127,6 +130,13 @@ class Jobs:
         """Cancel every job, or every job of ``vo`` (``DELETE /jobs/all``, root only)."""
         return self._client._send(api.cancel_all(vo))
 
+    def force_start(self, file_ids: Iterable[int]) -> builtins.list[ForceStartRefusal]:
+        """Let SUBMITTED transfers start now, past the scheduling limits (``POST /admin/force-start``, admins).
+
+        Gives the files that were not started and why (unknown id, not SUBMITTED); started files are not listed.
+        """
+        return self._client._send(admin_api.force_start(file_ids))
+
     def modify(self, job_id: str, *, priority: int) -> Job:
         """Change the priority of a job and its transfers (``POST /jobs/{id}``)."""
         return self._client._send(api.modify_job(job_id, priority=priority))
@@ -179,7 +189,8 @@ class AsyncJobs:
         """Jobs visible to the caller (``GET /jobs``).
 
         Only unfinished jobs, unless ``state_in`` comes with a ``limit`` (newest first, at most 500) or a
-        ``time_window`` (hours, or a timedelta).
+        ``time_window`` (hours, or a timedelta). A misspelt state in ``state_in`` is a ValueError; a state this
+        SDK does not know is sent on purpose as ``JobState("NEWSTATE")``.
         """
         return await self._client._send(
             api.list_jobs(
@@ -188,7 +199,7 @@ class AsyncJobs:
                 source_se=source_se,
                 dest_se=dest_se,
                 dlg_id=dlg_id,
-                state_in=state_in,
+                state_in=api.job_states(state_in),
                 limit=limit,
                 time_window=time_window,
             )
@@ -251,6 +262,13 @@ class AsyncJobs:
         """Cancel every job, or every job of ``vo`` (``DELETE /jobs/all``, root only)."""
         return await self._client._send(api.cancel_all(vo))
 
+    async def force_start(self, file_ids: Iterable[int]) -> builtins.list[ForceStartRefusal]:
+        """Let SUBMITTED transfers start now, past the scheduling limits (``POST /admin/force-start``, admins).
+
+        Gives the files that were not started and why (unknown id, not SUBMITTED); started files are not listed.
+        """
+        return await self._client._send(admin_api.force_start(file_ids))
+
     async def modify(self, job_id: str, *, priority: int) -> Job:
         """Change the priority of a job and its transfers (``POST /jobs/{id}``)."""
         return await self._client._send(api.modify_job(job_id, priority=priority))
@@ -299,7 +317,9 @@ class Files:
     ) -> builtins.list[File]:
         """Unfinished transfers of the caller's VO (``GET /files``; the server gives at most 1000)."""
         return self._client._send(
-            api.list_files(vo=vo, state_in=state_in, source_se=source_se, dest_se=dest_se, dest_surl=dest_surl)
+            api.list_files(
+                vo=vo, state_in=api.file_states(state_in), source_se=source_se, dest_se=dest_se, dest_surl=dest_surl
+            )
         )
 
 
@@ -320,7 +340,9 @@ class AsyncFiles:
     ) -> builtins.list[File]:
         """Unfinished transfers of the caller's VO (``GET /files``; the server gives at most 1000)."""
         return await self._client._send(
-            api.list_files(vo=vo, state_in=state_in, source_se=source_se, dest_se=dest_se, dest_surl=dest_surl)
+            api.list_files(
+                vo=vo, state_in=api.file_states(state_in), source_se=source_se, dest_se=dest_se, dest_surl=dest_surl
+            )
         )
 
 

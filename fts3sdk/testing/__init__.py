@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fts3sdk.testing._clock import FakeClock
+    from fts3sdk.testing._differences import KnownDifference
     from fts3sdk.testing._fake import FakeFTS, FakeRequestError
     from fts3sdk.testing._https import HTTPSServer
     from fts3sdk.testing._identity import Identity, Token
@@ -29,6 +30,7 @@ _WHERE: dict[str, str] = {
     "Identity": "fts3sdk.testing._identity",
     "IssuedCertificate": "fts3sdk.testing.pki",
     "KeyPool": "fts3sdk.testing._store",
+    "KnownDifference": "fts3sdk.testing._differences",
     "ThrowawayPKI": "fts3sdk.testing.pki",
     "Token": "fts3sdk.testing._identity",
 }
@@ -42,6 +44,7 @@ __all__ = [
     "Identity",
     "IssuedCertificate",
     "KeyPool",
+    "KnownDifference",
     "ThrowawayPKI",
     "Token",
 ]

@@ -118,7 +118,7 @@ def unban_se(ctx: Ctx) -> WireResponse:
     vo = ctx.caller.vos[0]
     ctx.state.se_bans.pop((storage, vo), None)
     release_transfers(ctx.state, storage, vo)
-    return WireResponse(204, b"", JSON)
+    return WireResponse(204, b"", "")
 
 
 def list_se_bans(ctx: Ctx) -> WireResponse:
@@ -165,7 +165,7 @@ def unban_dn(ctx: Ctx) -> WireResponse:
     if not dn:
         raise HTTPError(400, "Missing user_dn parameter")
     ctx.state.dn_bans.pop(dn, None)
-    return WireResponse(204, b"", JSON)
+    return WireResponse(204, b"", "")
 
 
 def list_dn_bans(ctx: Ctx) -> WireResponse:

@@ -68,7 +68,7 @@ def delete_delegation(ctx: Ctx, dlg_id: str) -> WireResponse:
     ctx.require_certificate()
     if ctx.state.credentials.pop(_key(ctx), None) is None:
         raise HTTPError(404, "Delegated credentials not found")
-    return WireResponse(204, b"", HTML)
+    return WireResponse(204, b"", "")
 
 
 def get_request(ctx: Ctx, dlg_id: str) -> WireResponse:
@@ -131,6 +131,8 @@ def post_voms(ctx: Ctx, dlg_id: str) -> WireResponse:
         raise HTTPError(500, INTERNAL_ERROR)
     if stored.termination_time <= ctx.state.clock.now():
         raise HTTPError(403, "Delegated proxy already expired")
+    if not ctx.state.settings.voms_clients:
+        raise HTTPError(500, INTERNAL_ERROR)  # voms-proxy-info is not installed on this server
     stored.voms_attrs, stored.voms = " ".join(voms), tuple(voms)
     when = stored.termination_time.astimezone(timezone.utc).replace(tzinfo=None)
     return WireResponse(203, str(when).encode(), TEXT)
@@ -143,10 +145,9 @@ def whoami_certificate(ctx: Ctx) -> WireResponse:
 
 
 def delegation_page(ctx: Ctx) -> WireResponse:
-    """``GET /delegation``: the server's HTML delegation page (a placeholder here)."""
+    """``GET /delegation``: the web delegation page, which fails on the recorded server (500)."""
     ctx.require_certificate()
-    page = f"<!doctype html><title>Delegation</title><p>{ctx.caller.user_dn}</p>"
-    return WireResponse(200, page.encode(), HTML)
+    raise HTTPError(500, INTERNAL_ERROR)
 
 
 def _certificates(body: bytes) -> list[x509.Certificate]:

@@ -6,10 +6,11 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from fts3sdk.testing import _lifecycle
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._differences import KNOWN_DIFFERENCES, KnownDifference
 from fts3sdk.testing._identity import (
     DEFAULT_HOST_DN,
     DEFAULT_ROLES,
@@ -20,7 +21,7 @@ from fts3sdk.testing._identity import (
     token_caller,
 )
 from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State
+from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State, metadata_limits
 from fts3sdk.testing._transport import FakeTransport
 from fts3sdk.testing._wire import WireRequest, WireResponse
 
@@ -54,8 +55,17 @@ class FakeFTS:
     ``authorized_vos`` are the server's authorization configuration; ``seed`` and ``first_file_id`` make ids
     and hashes reproducible; ``key_pool`` shares delegation keys between fakes. ``events`` is where the FTS
     monitoring messages of the moving files go: kept in memory (`events`, the default), also published by an
-    `fts3sdk.events.EventPublisher` given here, or not made at all (False).
+    `fts3sdk.events.EventPublisher` given here, or not made at all (False). ``voms_clients=False`` is a
+    server without the VOMS client tools (``POST /delegation/<id>/voms`` then fails with 500).
+    ``metadata_size_limit`` is the server's ``JobMetadataSizeLimit`` and its file, staging and archive siblings
+    (one number for all, or a mapping such as ``{"job": 2048}``; the server's default is 1024 each);
+    ``database_name`` is the name the server's SQL error messages show.
+
+    ``known_differences`` lists where the fake answers differently from the real server on purpose.
     """
+
+    known_differences: ClassVar[tuple[KnownDifference, ...]] = KNOWN_DIFFERENCES
+    """Where the fake deliberately differs from fts-rest-flask 3.13.4 behind Apache, and how each was checked."""
 
     def __init__(
         self,
@@ -76,6 +86,9 @@ class FakeFTS:
         first_file_id: int = DEFAULT_FIRST_FILE_ID,
         key_pool: KeyPool | None = None,
         events: EventPublisher | EventLog | bool = True,
+        voms_clients: bool = True,
+        metadata_size_limit: int | Mapping[str, int] = 1024,
+        database_name: str = "fts3",
     ) -> None:
         step = timedelta(seconds=auto_progress) if isinstance(auto_progress, int | float) else auto_progress
         auth = AuthConfig(host_dn, dict(roles if roles is not None else DEFAULT_ROLES), {}, dict(gridmap or {}))
@@ -83,6 +96,8 @@ class FakeFTS:
         settings = Settings(
             auth=auth, submit_host=submit_host, strict_delegation=strict_delegation, trusted_cas=cas,
             authorized_vos=frozenset(authorized_vos), auto_progress=step, auto_batch=auto_batch,
+            voms_clients=voms_clients,
+            metadata_size_limits=metadata_limits(metadata_size_limit), database_name=database_name,
         )  # fmt: skip
         chosen_clock = clock if clock is not None else FakeClock(real=step is not None)
         self._state = State(settings, chosen_clock, seed=seed, first_file_id=first_file_id, keys=key_pool or KeyPool())
@@ -306,6 +321,59 @@ class FakeFTS:
             del self._state.jobs[job_id]
             self._state.archive[job_id] = archived
             return archived
+
+    def update_file(self, job_id: str, file_id: int, **columns: Any) -> File:
+        """Change columns of a file directly, as the daemon's own SQL would (no state-machine checks).
+
+        For states no call of the fake produces, e.g. ``update_file(job, fid, file_state="STARTED",
+        staging_host="node2")``. The job's state is derived again afterwards; gives the file as stored.
+        """
+        from fts3sdk.models import File
+
+        unknown = sorted(set(columns) - set(File.model_fields))
+        if unknown:
+            raise ValueError(f"not columns of a file: {', '.join(unknown)}")
+        with self._state.lock:
+            record = self._record(job_id)
+            position = record.index_of(file_id)
+            if position is None:
+                raise KeyError(f"file {file_id} is not in job {job_id}")
+            changed = record.update_file(position, **columns)
+            _lifecycle.derive(self._state, record)
+            return changed
+
+    # --- configuration and storages --------------------------------------------------------------------------
+
+    def add_host(self, hostname: str, service_name: str = "fts_server") -> None:
+        """Add the heartbeat row of another FTS node's service (``GET /config`` lists it; it can be drained)."""
+        from fts3sdk.models import Host
+
+        with self._state.lock:
+            hosts = self._state.config.hosts
+            hosts[:] = [h for h in hosts if (h.hostname, h.service_name) != (hostname, service_name)]
+            hosts.append(Host(hostname=hostname, service_name=service_name, beat=self._state.now()))
+
+    def add_directory(self, url: str) -> None:
+        """Create a directory (and its parents) in the fake's storage namespace, as seen by ``/dm/*``.
+
+        URLs of the usual protocols (davs, https, root, gsiftp, srm, s3...) are kept in memory by URL;
+        ``mock://`` URLs follow gfal2's mock plugin and need no setup. Raises ValueError where a file is in
+        the way or for a protocol the namespace does not keep.
+        """
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
+            self._state.namespace.add_directory(url, mtime=self._mtime())
+
+    def add_file(self, url: str, *, size: int = 0, mode: int = 0o644) -> None:
+        """Create (or replace) a file of ``size`` bytes in the storage namespace, creating its parents."""
+        from fts3sdk.testing._namespace import refused_as_value_error
+
+        with self._state.lock, refused_as_value_error(url):
+            self._state.namespace.add_file(url, size=size, mode=mode, mtime=self._mtime())
+
+    def _mtime(self) -> int:
+        return int(self._state.now().timestamp())
 
     def __repr__(self) -> str:
         return f"<FakeFTS jobs={len(self._state.jobs)} clock={self._state.clock!r}>"

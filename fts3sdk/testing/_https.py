@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from fts3sdk.testing._identity import Identity
 from fts3sdk.testing._wire import WireRequest, WireResponse, phrase
@@ -186,8 +186,9 @@ class _Connection:
                 return
             if request is None:
                 return
-            self._send(self.handle(request), keep_alive=keep_alive)
-            if not keep_alive:
+            response = self.handle(request)
+            self._send(response, keep_alive=keep_alive and not response.cut_short)
+            if not keep_alive or response.cut_short:
                 return
 
     def _fill(self) -> bool:
@@ -257,7 +258,7 @@ class _Connection:
         body = self._read_body(headers)
         path, _, query = target.partition("?")
         pairs = tuple(parse_qsl(query, keep_blank_values=True))
-        return WireRequest(method.upper(), unquote(path), pairs, headers, body, self.identity), keep_alive
+        return WireRequest(method.upper(), path, pairs, headers, body, self.identity), keep_alive
 
     def _read_body(self, headers: dict[str, str]) -> bytes:
         if headers.get("expect", "").lower() == "100-continue":
@@ -271,9 +272,11 @@ class _Connection:
         return self._read_exact(length) if length > 0 else b""
 
     def _send(self, response: WireResponse, *, keep_alive: bool) -> None:
-        lines = [f"HTTP/1.1 {response.status} {phrase(response.status)}", f"Content-Type: {response.content_type}"]
+        lines = [f"HTTP/1.1 {response.status} {phrase(response.status)}"]
+        if response.content_type:
+            lines.append(f"Content-Type: {response.content_type}")
         if response.status != 204:
-            lines.append(f"Content-Length: {len(response.body)}")
+            lines.append(f"Content-Length: {response.declared_length if response.cut_short else len(response.body)}")
         lines += [f"{name}: {value}" for name, value in response.headers]
         lines += ["Server: fts3sdk-fake-fts", "Connection: keep-alive" if keep_alive else "Connection: close"]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + response.body)

@@ -43,6 +43,19 @@ def find_job(ctx: Ctx, job_id: str) -> JobRecord:
     return record
 
 
+def sql_text(value: str) -> str:
+    """A text as the server's database compares it (so ``state_in=finished`` finds FINISHED jobs).
+
+    latin1_swedish_ci, the default collation of the tables, ignores case and trailing spaces.
+    """
+    return value.rstrip(" ").upper()
+
+
+def sql_equal(stored: object, wanted: str) -> bool:
+    """Whether a filter's value matches a stored text, as the database compares them."""
+    return isinstance(stored, str) and sql_text(stored) == sql_text(wanted)
+
+
 def _time_window(values: dict[str, str]) -> timedelta | None:
     try:
         parts = values["time_window"].split(":")
@@ -89,14 +102,14 @@ def _select(
 ) -> list[JobRecord]:
     columns = {"user_dn": "user_dn", "vo_name": "vo_name", "dlg_id": "cred_id", "source_se": "source_se"}
     columns["dest_se"] = "dest_se"
-    states = state_in.split(",") if state_in else None
+    states = {sql_text(state) for state in state_in.split(",")} if state_in else None
     not_before = ctx.state.now() - window if window is not None else None
     chosen = []
     for record in ctx.state.jobs.values():
         job = record.job
-        if any(value and getattr(job, columns[key]) != value for key, value in wanted.items()):
+        if any(value and not sql_equal(getattr(job, columns[key]), value) for key, value in wanted.items()):
             continue
-        if states is not None and job.job_state.value not in states:
+        if states is not None and sql_text(job.job_state.value) not in states:
             continue
         if states is None or (limit is None and not_before is None):
             if job.job_finished is not None:
@@ -128,13 +141,18 @@ def _file_subset(item: File, fields: list[str]) -> dict[str, Any]:
 
 
 def get_jobs(ctx: Ctx, job_list: str) -> WireResponse:
-    """``GET /jobs/<id>[,<id>...]``: one job (errors with the entry shape), or a list (207 on errors)."""
+    """``GET /jobs/<id>[,<id>...]``: one job (errors with the entry shape), or a list (207 on errors).
+
+    With ``?files=`` a job named twice lists its files at its first place only, later ones get ``[]``: the
+    server attaches one generator of rows to the job object, which the first serialization consumes.
+    """
     ctx.profiled()
     job_ids = job_list.split(",")
     args = ctx.request.args
     fields = args["files"].split(",") if "files" in args else []
     statuses: list[dict[str, Any]] = []
     error: HTTPError | None = None
+    listed: set[str] = set()
     for job_id in filter(len, job_ids):
         try:
             record = find_job(ctx, job_id)
@@ -142,7 +160,11 @@ def get_jobs(ctx: Ctx, job_list: str) -> WireResponse:
             error = exc
             statuses.append(entry(job_id, exc.status, exc.message))
             continue
-        extra: dict[str, Any] = {"files": [_file_subset(f, fields) for f in record.files]} if fields else {}
+        extra: dict[str, Any] = {}
+        if fields:
+            first = job_id not in listed
+            extra["files"] = [_file_subset(f, fields) for f in record.files] if first else []
+            listed.add(job_id)
         statuses.append(job_json(record, **extra, http_status="200 Ok"))
     if len(job_ids) == 1:
         return json_response(statuses[0], error.status if error else 200)
@@ -191,6 +213,7 @@ def get_field(ctx: Ctx, job_id: str, field: str) -> WireResponse:
 
 def list_files(ctx: Ctx) -> WireResponse:
     """``GET /files``: unfinished transfers; ``limit`` ignored, ``time_window`` crashes (as in 3.13.4)."""
+    ctx.authorize("transfer")
     values, caller = ctx.request.values, ctx.caller
     vo, dest_se, dest_surl = values.get("vo_name"), values.get("dest_se"), values.get("dest_surl")
     if dest_se is None and dest_surl is not None:
@@ -205,15 +228,15 @@ def list_files(ctx: Ctx) -> WireResponse:
         raise HTTPError(403, "User not allowed to list jobs")
     if _time_window(values) is not None:
         raise HTTPError(500, INTERNAL_ERROR)
-    states = values["state_in"].split(",") if values.get("state_in") else None
+    states = {sql_text(state) for state in values["state_in"].split(",")} if values.get("state_in") else None
     wanted = {"vo_name": vo, "source_se": values.get("source_se"), "dest_se": dest_se, "dest_surl": dest_surl}
     found = [
         item
         for record in ctx.state.jobs.values()
         for item in record.files
         if item.finish_time is None
-        and (states is None or item.file_state.value in states)
-        and all(not value or getattr(item, key) == value for key, value in wanted.items())
+        and (states is None or sql_text(item.file_state.value) in states)
+        and all(not value or sql_equal(getattr(item, key), value) for key, value in wanted.items())
     ]
     found.sort(key=lambda item: item.file_id)
     return json_response([file_json(item) for item in found[:_FILES_LIMIT]])

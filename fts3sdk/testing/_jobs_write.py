@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
+from fts3sdk.testing._database import check_insert, check_priority
+from fts3sdk.testing._identity import delegation_id
 from fts3sdk.testing._jobs import file_json, find_job, job_json
 from fts3sdk.testing._store import JobRecord
 from fts3sdk.testing._submit import build_job
@@ -82,11 +84,11 @@ def insert_job(state: State, caller: Caller, body: dict[str, Any]) -> str:
     job_row, file_rows, tokens = build_job(state, caller, json.loads(json.dumps(body)))
     if caller.method == "oauth2":
         _check_tokens(state, body, tokens)
+        state.stored_token_ids.update(delegation_id(token) for token in tokens)  # committed before the job
         for row in file_rows:
             if row["src_token_id"] or row["dst_token_id"]:
                 row["file_state_initial"], row["file_state"] = row["file_state"], "TOKEN_PREP"
-    if job_row["job_id"] in state.jobs:
-        raise HTTPError(409, "The sid provided by the user is duplicated")
+    check_insert(state, job_row, file_rows)
     job = Job.model_validate(_as_text(job_row, "target_qos", "verify_checksum"))
     files = [
         File.model_validate(
@@ -172,6 +174,8 @@ def modify_jobs(ctx: Ctx, job_list: str) -> WireResponse:
         raise HTTPError(400, "Invalid priority value") from None
     except TypeError:
         raise HTTPError(500, INTERNAL_ERROR) from None
+    if priority and active:
+        check_priority(priority)
     for record in active:
         extra: dict[str, Any] = {}
         if priority:

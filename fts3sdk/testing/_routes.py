@@ -1,21 +1,36 @@
-"""Routing and the authentication middleware: one `handle` call answers one request.
+"""The route table and the authentication middleware: one `handle` call answers one request.
 
-Routes are matched as Werkzeug does (static segments first, repeated slashes merged, 405 when the path
-matches with another method); the middleware resolves the caller and refuses banned users, unknown tokens
-and foreign Origins with Werkzeug's HTML page before any route runs.
+The path is first made what Apache hands the application (`fts3sdk.testing._apache`: dot segments resolved,
+slashes merged); routes are then matched as Werkzeug does for every rule of the table
+(`fts3sdk.testing._router`: its order, 404 and 405, trailing slashes, ``HEAD`` and ``OPTIONS``). Before any
+route the middleware resolves the caller (a token that does not verify counts for nothing, as on the server)
+and refuses banned users and foreign Origins with Werkzeug's HTML page. A 204 goes out without a Content-Type,
+as it does behind Apache.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from fts3sdk.testing import _bans, _delegation, _jobs, _jobs_write
+from fts3sdk.testing import (
+    _admin,
+    _bans,
+    _config,
+    _config_access,
+    _config_storage,
+    _delegation,
+    _dm,
+    _jobs,
+    _jobs_write,
+    _optimizer,
+)
+from fts3sdk.testing._apache import ApacheError, request_path
 from fts3sdk.testing._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
 from fts3sdk.testing._lifecycle import tick
+from fts3sdk.testing._router import Router
+from fts3sdk.testing._router import rule as _rule
 from fts3sdk.testing._static import ENDPOINT_LINKS, SUBMIT_SCHEMA
 from fts3sdk.testing._store import State
 from fts3sdk.testing._wire import (
@@ -31,15 +46,10 @@ from fts3sdk.testing._wire import (
 __all__ = ["handle"]
 
 logger = logging.getLogger("fts3sdk.testing")
-Handler = Callable[..., WireResponse]
 _UNAUTHORIZED = (
     "The server could not verify that you are authorized to access the URL requested. You either supplied the "
     "wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials "
     "required."
-)
-_NOT_FOUND = (
-    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
-    "and try again."
 )
 
 
@@ -68,26 +78,10 @@ def _cs_registered(ctx: Ctx, service: str) -> WireResponse:
     return json_response(False)
 
 
-def _not_implemented(ctx: Ctx, **_: str) -> WireResponse:
-    raise HTTPError(501, f"{ctx.request.method} {ctx.request.path} is not implemented by fts3sdk.testing.FakeFTS")
-
-
 def _cancel_vo(ctx: Ctx, vo_name: str) -> WireResponse:
     return _jobs_write.cancel_all(ctx, vo_name)
 
 
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str]
-    methods: dict[str, Handler]
-
-
-def _rule(template: str, **methods: Handler) -> _Rule:
-    regex = re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", template)
-    return _Rule(re.compile(f"{regex}\\Z"), methods)
-
-
-_NI = _not_implemented
 _RULES = (
     _rule("/", GET=_root),
     _rule("/api-docs/schema/submit", GET=_schema),
@@ -117,33 +111,54 @@ _RULES = (
     _rule("/ban/se", POST=_bans.ban_se, DELETE=_bans.unban_se, GET=_bans.list_se_bans),
     _rule("/ban/dn", POST=_bans.ban_dn, DELETE=_bans.unban_dn, GET=_bans.list_dn_bans),
     _rule("/cs/registered/<service>", GET=_cs_registered),
-    _rule("/optimizer", GET=_NI),
-    _rule("/optimizer/<what>", GET=_NI, POST=_NI),
-    _rule("/status/hosts", GET=_NI),
-    _rule("/autocomplete/<kind>", GET=_NI),
-    _rule("/admin/force-start", POST=_NI),
-    _rule("/dm/list", GET=_NI),
-    _rule("/dm/stat", GET=_NI),
-    _rule("/dm/<operation>", POST=_NI),
-    _rule("/config", GET=_NI),
-    _rule("/config/<section>", GET=_NI, POST=_NI, DELETE=_NI),
-    _rule("/config/<section>/<name>", GET=_NI, POST=_NI, DELETE=_NI),
+    _rule("/optimizer", GET=_optimizer.enabled),
+    _rule("/optimizer/evolution", GET=_optimizer.evolution),
+    _rule("/optimizer/current", GET=_optimizer.current, POST=_optimizer.set_current),
+    _rule("/status/hosts", GET=_admin.status_hosts),
+    _rule("/autocomplete/<kind>", GET=_admin.autocomplete),
+    _rule("/admin/force-start", POST=_admin.force_start),
+    _rule("/dm/list", GET=_dm.list_dir),
+    _rule("/dm/stat", GET=_dm.stat),
+    _rule("/dm/mkdir", POST=_dm.mkdir),
+    _rule("/dm/unlink", POST=_dm.unlink),
+    _rule("/dm/rmdir", POST=_dm.rmdir),
+    _rule("/dm/rename", POST=_dm.rename),
+    _rule("/config", GET=_config.index),
+    _rule("/config/drain", POST=_config.drain),
+    _rule("/config/audit", GET=_config.get_audit),
+    _rule("/config/global", GET=_config.get_globals, POST=_config.set_globals, DELETE=_config.delete_global),
+    _rule("/config/links", GET=_config.get_links, POST=_config.set_link),
+    _rule("/config/links/<sym_name>", GET=_config.get_link, DELETE=_config.delete_link),
+    _rule("/config/shares", GET=_config.get_shares, POST=_config.set_share, DELETE=_config.delete_share),
+    _rule("/config/se", GET=_config_storage.get_se, POST=_config_storage.set_se, DELETE=_config_storage.delete_se),
+    _rule(
+        "/config/authorize",
+        GET=_config_access.get_authorizations,
+        POST=_config_access.grant,
+        DELETE=_config_access.revoke,
+    ),
+    _rule("/config/activity_shares", GET=_config_access.get_activity_shares, POST=_config_access.set_activity_shares),
+    _rule(
+        "/config/activity_shares/<vo_name>",
+        GET=_config_access.get_vo_activity_shares,
+        DELETE=_config_access.delete_activity_shares,
+    ),
+    _rule(
+        "/config/cloud_storage",
+        GET=_config_storage.get_cloud_storages,
+        POST=_config_storage.set_cloud_storage,
+    ),
+    _rule(
+        "/config/cloud_storage/<storage_name>",
+        GET=_config_storage.get_cloud_storage,
+        POST=_config_storage.add_cloud_user,
+        DELETE=_config_storage.delete_cloud_storage,
+    ),
+    _rule("/config/cloud_storage/<storage_name>/<user>", DELETE=_config_storage.remove_cloud_user),
 )
 
 
-def _route(method: str, path: str) -> tuple[Handler, dict[str, str]]:
-    allowed: set[str] = set()
-    for rule in _RULES:
-        match = rule.pattern.match(path)
-        if match is None:
-            continue
-        handler = rule.methods.get("GET" if method == "HEAD" else method)
-        if handler is not None:
-            return handler, match.groupdict()
-        allowed.update(rule.methods)
-    if allowed:
-        raise HTTPError(405, "The method is not allowed for the requested URL.")
-    raise HTTPError(404, _NOT_FOUND)
+_ROUTER = Router(_RULES)
 
 
 def _bearer(request: WireRequest) -> str | None:
@@ -171,48 +186,42 @@ def authenticate(state: State, request: WireRequest) -> Caller:
 
 def _credentials(state: State, identity: Identity | None, bearer: str | None) -> Caller:
     auth = state.settings.auth
-    if bearer is not None:
-        token = state.tokens.get(bearer)
-        if token is None:
-            raise MiddlewareError(403, "Invalid credentials (Invalid OAuth2 credentials)")
-        return anonymous_caller() if token.expired else token_caller(token, auth)
+    token = state.tokens.get(bearer) if bearer is not None else None
+    if token is not None and not token.expired:
+        return token_caller(token, auth)
+    # A token that does not verify (not a JWT, bad signature, expired: unknown to the fake) is no credential:
+    # the server goes on to the client certificate, then to anonymous.
     if identity is not None and identity.kind == "certificate" and identity.dns:
         return certificate_caller(identity, auth)
     return anonymous_caller()
 
 
-def _merge_slashes(path: str) -> str:
-    return re.sub(r"/{2,}", "/", path) or "/"
-
-
 def handle(state: State, request: WireRequest) -> WireResponse:
-    """Answer one request: automatic progress, middleware, route, errors in the server's shapes."""
+    """Answer one request: the front's path rules, automatic progress, middleware, route, the server's errors."""
+    try:
+        path = request_path(request.path)
+    except ApacheError as exc:
+        return exc.response()
     with state.lock:
         try:
             tick(state)
             caller = authenticate(state, request)
-            path = _merge_slashes(request.path)
             if request.method == "OPTIONS":
-                return _options(path)
-            handler, params = _route(request.method, path)
-            response: WireResponse = handler(Ctx(state, caller, request), **params)
+                return _ROUTER.options(path)
+            handler, params = _ROUTER.match(request.method, path)
+            routed = dataclasses.replace(request, path=path)
+            response: WireResponse = handler(Ctx(state, caller, routed), **params)
         except HTTPError as exc:
             response = exc.response()
         except Exception:
             logger.exception("fts3sdk.testing: unexpected error answering %s %s", request.method, request.path)
             response = HTTPError(500, INTERNAL_ERROR).response()
-    if request.method == "HEAD":
+    return _as_sent(request.method, response)
+
+
+def _as_sent(method: str, response: WireResponse) -> WireResponse:
+    if response.status == 204:
+        return WireResponse(204, b"", "", response.headers)
+    if method == "HEAD":
         return WireResponse(response.status, b"", response.content_type, response.headers)
     return response
-
-
-def _options(path: str) -> WireResponse:
-    methods = {"OPTIONS"}
-    for rule in _RULES:
-        if rule.pattern.match(path):
-            methods.update(rule.methods)
-    if methods == {"OPTIONS"}:
-        raise HTTPError(404, _NOT_FOUND)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return WireResponse(200, b"", "text/html; charset=utf-8", (("Allow", ", ".join(sorted(methods))),))

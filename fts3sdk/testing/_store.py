@@ -10,13 +10,15 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.testing._clock import FakeClock
+from fts3sdk.testing._config_state import ConfigState, OptimizerState
 from fts3sdk.testing._identity import AuthConfig, Token
+from fts3sdk.testing._namespace import Namespace
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -24,7 +26,32 @@ if TYPE_CHECKING:
 
     from fts3sdk.models import ArchivedJob, Delegation, File, FileRetry, Job, StorageBan, UserBan
 
-__all__ = ["CacheRecord", "CredentialRecord", "JobRecord", "KeyPool", "Outcome", "Settings", "State"]
+__all__ = [
+    "DEFAULT_METADATA_SIZE_LIMITS",
+    "CacheRecord",
+    "CredentialRecord",
+    "JobRecord",
+    "KeyPool",
+    "Outcome",
+    "Settings",
+    "State",
+    "metadata_limits",
+]
+
+DEFAULT_METADATA_SIZE_LIMITS: Mapping[str, int] = {"job": 1024, "file": 1024, "staging": 1024, "archive": 1024}
+"""The server's defaults for ``JobMetadataSizeLimit``, ``FileMetadataSizeLimit``, ``StagingMetadataSizeLimit``
+and ``ArchiveMetadataSizeLimit`` (characters of the JSON encoding)."""
+
+
+def metadata_limits(limit: int | Mapping[str, int]) -> dict[str, int]:
+    """The limit of each metadata kind: one number for all, or some kinds given (the others keep 1024)."""
+    if isinstance(limit, int):
+        return dict.fromkeys(DEFAULT_METADATA_SIZE_LIMITS, limit)
+    unknown = sorted(set(limit) - set(DEFAULT_METADATA_SIZE_LIMITS))
+    if unknown:
+        raise ValueError(f"unknown metadata kind(s) {unknown}: give job, file, staging or archive")
+    return {**DEFAULT_METADATA_SIZE_LIMITS, **limit}
+
 
 _UUID_EPOCH = 0x01B21DD213814000  # 1582-10-15 in 100 ns units before the UNIX epoch
 _NODE = 0x02FC00000001
@@ -159,9 +186,14 @@ class Settings:
     strict_delegation: bool = True
     trusted_cas: Sequence[x509.Certificate] = ()
     authorized_vos: frozenset[str] = frozenset({"*"})
-    metadata_size_limit: int = 1024
+    metadata_size_limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_METADATA_SIZE_LIMITS))
+    """Per kind (``job``, ``file``, ``staging``, ``archive``): the server's ``<Kind>MetadataSizeLimit``."""
+    database_name: str = "fts3"
+    """The database's name, which the server's SQL error messages show."""
     auto_progress: timedelta | None = None
     auto_batch: int = 2
+    voms_clients: bool = True
+    """Whether the server has voms-proxy-init/voms-proxy-info (without them ``POST /voms`` is a 500)."""
 
 
 class State:
@@ -182,11 +214,16 @@ class State:
         self.se_bans: dict[tuple[str, str], StorageBan] = {}
         self.dn_bans: dict[str, UserBan] = {}
         self.tokens: dict[str, Token] = {}
+        self.stored_token_ids: set[str] = set()
+        """``t_token``: ids of the transfer tokens token submissions stored (certificate users store none)."""
         self.outcomes: list[Outcome] = []
         self.last_tick: datetime | None = None
         self.events: Any = None  # an fts3sdk.testing._events.EventLog when the fake sends monitoring messages
         self._next_file_id = first_file_id
         self._seq = 0
+        self.config = ConfigState.initial(self)
+        self.optimizer = OptimizerState()
+        self.namespace = Namespace()
 
     def now(self) -> datetime:
         """The fake time, to the second (the server's columns have no fraction)."""

@@ -24,7 +24,7 @@ from fts3sdk.testing._submit_rules import (
     safe_int,
     validate_transfer_tokens,
 )
-from fts3sdk.testing._wire import HTTPError
+from fts3sdk.testing._wire import INTERNAL_ERROR, HTTPError
 
 if TYPE_CHECKING:
     from fts3sdk.testing._store import State
@@ -72,7 +72,10 @@ def _seconds(value: Any) -> int | None:
 
 
 def metadata(value: Any, limit: int, *, require_dict: bool = False, hint: str = "Metadata") -> dict[str, Any]:
-    """A metadata value as stored: objects kept, strings wrapped as ``{"label": ...}``; size-limited."""
+    """A metadata value as stored: objects kept, strings wrapped as ``{"label": ...}``; size-limited.
+
+    The size is that of ``json.dumps`` (the server's measure), before ``auth_method`` is added to job metadata.
+    """
     if isinstance(value, dict):
         result = value
     elif require_dict:
@@ -82,8 +85,12 @@ def metadata(value: Any, limit: int, *, require_dict: bool = False, hint: str = 
     else:
         raise ValueError(f"{hint} neither JSON nor String")
     if len(json.dumps(result)) > limit:
-        raise ValueError(f"{hint} exceeds size limit of {limit}")
+        raise ValueError(f"Job Submission Refused, metadata exceeds size limit of {limit}")
     return result
+
+
+class ServerCrash(Exception):
+    """Where the real server fails with an exception it does not handle (a 500), e.g. an ``AttributeError``."""
 
 
 def _validate_url(url: ParseResult) -> None:
@@ -126,6 +133,8 @@ def build_job(state: State, caller: Caller, body: Mapping[str, Any]) -> Rows:
         return _Builder(state, caller).build(dict(body))
     except HTTPError:
         raise
+    except ServerCrash:
+        raise HTTPError(500, INTERNAL_ERROR) from None
     except ValueError as exc:
         raise HTTPError(400, f"Invalid value within the request: {exc}") from exc
     except TypeError as exc:
@@ -140,7 +149,7 @@ class _Builder:
     def __init__(self, state: State, caller: Caller) -> None:
         self.state = state
         self.caller = caller
-        self.limit = state.settings.metadata_size_limit
+        self.limits = state.settings.metadata_size_limits
         self.params: dict[str, Any] = {}
         self.job: dict[str, Any] = {}
         self.files: list[dict[str, Any]] = []
@@ -171,7 +180,7 @@ class _Builder:
             if value is None and key in DEFAULT_PARAMS:
                 params[key] = DEFAULT_PARAMS[key]
         if params["job_metadata"] is not None:
-            params["job_metadata"] = metadata(params["job_metadata"], self.limit)
+            params["job_metadata"] = metadata(params["job_metadata"], self.limits["job"])
         if params["job_metadata"] is not None and params["job_metadata"] != "None":
             params["job_metadata"].update({"auth_method": self.caller.method})
         else:
@@ -179,6 +188,8 @@ class _Builder:
         return params
 
     def _add_missing_tokens(self, files_list: Any) -> None:
+        if any(not isinstance(item, dict) for item in files_list):
+            raise ServerCrash("a files item is not an object")
         if any("source_tokens" in item or "destination_tokens" in item for item in files_list):
             return
         token = self.caller.token.token if self.caller.token else ""
@@ -229,15 +240,18 @@ class _Builder:
         }  # fmt: skip
 
     def _populate_files(self, item: Any, index: int, shared: int | None) -> None:
-        sources, destinations = item["sources"], item["destinations"]
+        if not isinstance(item, dict):
+            raise ServerCrash("a files item is not an object")  # the server calls .get() on it
+        sources = item["sources"]
         pairs = []
         for source, src_token in zip_longest(sources, item.get("source_tokens", [])):
-            source_url = urlparse(source.strip())
+            source_url = _parsed(source)
             _validate_url(source_url)
             if src_token is not None and not isinstance(src_token, str):
                 raise HTTPError(400, f"Source token is not a string: type(src_token)={type(src_token)}")
+            destinations = item["destinations"]  # read per source: without sources it is never looked at
             for destination, dst_token in zip_longest(destinations, item.get("destination_tokens", [])):
-                dest_url = urlparse(destination.strip())
+                dest_url = _parsed(destination)
                 _validate_url(dest_url)
                 if dst_token is not None and not isinstance(dst_token, str):
                     raise HTTPError(400, f"Destination token is not a string: type(dst_token)={type(dst_token)}")
@@ -280,10 +294,11 @@ class _Builder:
 
     def _check_metadata(self, row: dict[str, Any]) -> None:
         if row["file_metadata"] is not None:
-            row["file_metadata"] = metadata(row["file_metadata"], self.limit)
-        for key, hint in (("staging_metadata", "Staging metadata"), ("archive_metadata", "Archive metadata")):
+            row["file_metadata"] = metadata(row["file_metadata"], self.limits["file"])
+        for kind, hint in (("staging", "Staging metadata"), ("archive", "Archive metadata")):
+            key = f"{kind}_metadata"
             if row[key] is not None:
-                row[key] = metadata(row[key], self.limit, require_dict=True, hint=hint)
+                row[key] = metadata(row[key], self.limits[kind], require_dict=True, hint=hint)
 
     def _check_checksum(self) -> None:
         has_checksum = False
@@ -295,6 +310,8 @@ class _Builder:
         method = self.job["verify_checksum"]
         if isinstance(method, bool):
             method = "target" if not method and has_checksum else ("none" if not method else "both")
+        if method == "":
+            raise ServerCrash("verify_checksum is empty")  # the server indexes its first character
         self.job["verify_checksum"] = method[0]
 
     def _set_storages(self, job_type: str) -> None:
@@ -334,6 +351,12 @@ class _Builder:
         self.job["vo_name"] = self.caller.vos[0]
         for row in self.files:
             row["vo_name"] = self.caller.vos[0]
+
+
+def _parsed(url: Any) -> ParseResult:
+    if not isinstance(url, str):
+        raise ServerCrash("a URL is not a string")  # the server calls .strip() on it
+    return urlparse(url.strip())
 
 
 def _filesize(size: Any) -> int:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["apply_banning", "internal_params", "overwrite_flag", "safe_flag", "safe_int", "validate_transfer_tokens"]
 
-_TAPE_REST = ("https://", "davs://", "mock://")
+_TAPE_REST = ("https://", "davs://")
 
 
 def safe_flag(flag: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING
 
 import httpx
@@ -12,7 +12,7 @@ from fts3sdk.testing._wire import WireRequest, WireResponse
 if TYPE_CHECKING:
     from fts3sdk.testing._identity import Identity
 
-__all__ = ["FakeTransport"]
+__all__ = ["CutShort", "FakeTransport"]
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -44,14 +44,23 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         wire = WireRequest(
             method=request.method,
-            path=request.url.path,
+            path=request.url.raw_path.split(b"?", 1)[0].decode("ascii"),
             query=tuple(request.url.params.multi_items()),
             headers=headers,
             body=request.content,
             identity=self.identity,
         )
         answer = self._handle(wire)
-        response_headers = [("content-type", answer.content_type), *answer.headers]
+        response_headers = [("content-type", answer.content_type)] if answer.content_type else []
+        response_headers += answer.headers
+        if answer.cut_short:
+            response_headers.append(("content-length", str(answer.declared_length)))
+            error = (
+                "peer closed connection without sending complete message body "
+                f"(received {len(answer.body)} bytes, expected {answer.declared_length})"
+            )
+            stream = CutShort(answer.body, error)
+            return httpx.Response(answer.status, headers=response_headers, stream=stream, request=request)
         return httpx.Response(answer.status, headers=response_headers, content=answer.body, request=request)
 
     def close(self) -> None:
@@ -62,3 +71,19 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def __repr__(self) -> str:
         return f"FakeTransport(identity={self.identity!r})"
+
+
+class CutShort(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after ``received``, raising what httpx raises when a peer does that."""
+
+    def __init__(self, received: bytes, error: str) -> None:
+        self._received = received
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._received
+        raise httpx.RemoteProtocolError(self._error)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._received
+        raise httpx.RemoteProtocolError(self._error)

@@ -52,6 +52,10 @@ _PHRASES = {
     501: "Not Implemented",
     503: "Service Unavailable",
 }
+ROUTE_NOT_FOUND = (
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+    "and try again."
+)
 INTERNAL_ERROR = (
     "The server encountered an internal error and was unable to complete your request. "
     "Either the server is overloaded or there is an error in the application."
@@ -70,7 +74,11 @@ def phrase(status: int) -> str:
 
 @dataclass(frozen=True)
 class WireRequest:
-    """One HTTP request as the fake server sees it: path already decoded and with repeated slashes merged."""
+    """One HTTP request as the fake server sees it.
+
+    ``path`` is the target's path as sent, percent-encoding and all; handlers see it as Apache hands it to the
+    application (decoded, dot segments resolved, slashes merged).
+    """
 
     method: str
     path: str
@@ -117,12 +125,20 @@ def _first_values(pairs: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class WireResponse:
-    """One HTTP response: status, body bytes, content type and any extra headers."""
+    """One HTTP response: status, body bytes, content type (``""``: none sent) and any extra headers."""
 
     status: int
     body: bytes = b""
     content_type: str = JSON
     headers: tuple[tuple[str, str], ...] = ()
+    declared_length: int | None = None
+    """A body cut short, as the real server's crashing answers are: the Content-Length announced; the
+    connection breaks after `body`."""
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the body stops before the announced length."""
+        return self.declared_length is not None and self.declared_length > len(self.body)
 
 
 class HTTPError(Exception):

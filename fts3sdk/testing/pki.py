@@ -105,13 +105,16 @@ class ThrowawayPKI:
         key_type: Literal["rsa", "ec"] = "ec",
         lifetime: timedelta = timedelta(days=365),
     ) -> IssuedCertificate:
-        """Issue a TLS server certificate ``.../CN=<hostname>``, SAN DNS:<hostname> and IP:127.0.0.1.
+        """Issue a host certificate ``.../CN=<hostname>``, SAN DNS:<hostname> and IP:127.0.0.1.
 
-        It carries extendedKeyUsage serverAuth; the key is unencrypted PKCS#8.
+        Like real grid host certificates it carries extendedKeyUsage serverAuth and clientAuth: a service
+        authenticates to FTS with it (a fake's own host certificate makes the client root). The key is
+        unencrypted PKCS#8.
         """
         key = _new_key(key_type)
         san = x509.SubjectAlternativeName([x509.DNSName(hostname), x509.IPAddress(IPv4Address("127.0.0.1"))])
-        extensions = [(san, False), (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)]
+        usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH])
+        extensions = [(san, False), (usage, False)]
         cert = self._issue(hostname, key, extensions, lifetime, None)
         return self._write(f"host-{hostname}", cert, _key_pem(key, "pkcs8", None))
 
