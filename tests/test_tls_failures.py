@@ -338,4 +338,7 @@ def test_a_server_error_before_the_submission_says_which_request(
     err = capsys.readouterr().err.strip()
     assert code == ExitCode.SERVER
     assert seen == ["GET /whoami"], "no job was sent"
-    assert err == "error: Server error: 500 (database unavailable; in reply to GET /whoami)"
+    assert err == (
+        "error: Server error: 500 (database unavailable; in reply to GET /whoami; before the submission: no job "
+        "was submitted)"
+    )
