@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import building, delegation, events, faults, imports, official, parsing, polling
+from benchmarks import building, commands, delegation, events, faults, imports, official, parsing, polling
 from benchmarks._harness import Report, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -20,6 +20,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test; not for RESULTS.md)")
     parser.add_argument("--no-official", action="store_true", help="skip installing and measuring the official client")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)")
     args = parser.parse_args()
     report = Report()
     official_python, how = (None, "skipped (--no-official)") if args.no_official else official.ensure_official()
@@ -33,7 +34,10 @@ def main() -> None:
         ("delegation", lambda: delegation.run(report, quick=args.quick)),
         ("events", lambda: events.run(report, quick=args.quick)),
         ("faults", lambda: faults.run(report, quick=args.quick)),
+        ("commands", lambda: commands.run(report, quick=args.quick, official_python=official_python)),
     ]
+    if args.only:
+        steps = [(name, step) for name, step in steps if name in args.only]
     for name, step in steps:
         print(f"running {name}...", flush=True)
         step()

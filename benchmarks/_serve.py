@@ -19,6 +19,7 @@ def main() -> None:
     directory, jobs, delay, workers = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
     pki = ThrowawayPKI(directory)
     alice = pki.issue_user("Alice")
+    root = pki.issue_user("localhost")  # the host certificate's DN: the server's root
     fake = FakeFTS(pki=pki, seed=1)
     owner = Identity.certificate(alice.dn)
     job_ids = [
@@ -40,6 +41,8 @@ def main() -> None:
             "ca_dir": str(pki.ca_dir),
             "cert": str(alice.cert_path),
             "key": str(alice.key_path),
+            "root_cert": str(root.cert_path),
+            "root_key": str(root.key_path),
             "job_ids": job_ids,
         }
         print(json.dumps(info), flush=True)

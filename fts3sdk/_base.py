@@ -11,13 +11,16 @@ import json
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from types import FunctionType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import JsonValue, TypeAdapter, ValidationError
 
 from fts3sdk import errors
+
+if TYPE_CHECKING:
+    from pydantic import JsonValue, TypeAdapter, ValidationError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -143,18 +146,29 @@ def invalid_response(response: httpx.Response, reason: str) -> errors.InvalidRes
 
 
 @functools.cache
-def _adapter(type_: Any) -> TypeAdapter[Any]:
-    # Building an adapter for list[SomeModel] takes 1-2 ms: once per type, not once per request.
+def type_adapter(type_: Any) -> TypeAdapter[Any]:
+    """The pydantic validator of ``type_``, built once per type (for ``list[SomeModel]`` that takes 1-2 ms)."""
+    from pydantic import TypeAdapter
+
     return TypeAdapter(type_)
 
 
 def model(type_: Any) -> Parser[Any]:
-    """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands)."""
-    adapter = _adapter(type_)
+    """A parser validating the JSON body into ``type_`` (a model, or any type pydantic understands).
+
+    ``type_`` may also be a function giving the type: it is called, and the validator built, on the first
+    answer, so that describing an endpoint imports neither pydantic nor the models (the Easy facade and the
+    ``fts-rest-*`` commands read raw JSON and never need them).
+    """
+    resolved: list[TypeAdapter[Any]] = []
 
     def parse(response: httpx.Response) -> Any:
+        from pydantic import ValidationError
+
+        if not resolved:
+            resolved.append(type_adapter(type_() if isinstance(type_, FunctionType) else type_))
         try:
-            return adapter.validate_json(response.content)
+            return resolved[0].validate_json(response.content)
         except ValidationError as exc:
             raise invalid_response(response, _validation_summary(exc)) from exc
 

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
 import httpx
 
 from fts3sdk import errors
@@ -22,11 +21,11 @@ from fts3sdk._config import (
 from fts3sdk._core import ClientCore, probe_tls
 from fts3sdk._pool import sharded_pool
 from fts3sdk._transport import RetryTransport
-from fts3sdk.models import EndpointInfo, WhoAmI
 from fts3sdk.resources import _admin_api as admin_api
 from fts3sdk.resources import _server_api as api
 
 if TYPE_CHECKING:
+    from fts3sdk.models import EndpointInfo, WhoAmI
     from fts3sdk.resources._admin_api import AutocompleteKind
     from fts3sdk.resources.bans import AsyncStorage, AsyncUsers, Storage, Users
     from fts3sdk.resources.config import AsyncConfig, Config
@@ -284,6 +283,8 @@ class AsyncClient(ClientCore):
         try:
             response = await self._http.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
         except (httpx.TransportError, ssl.SSLError) as exc:
+            import anyio  # only async clients need it
+
             target = self._probe_target(exc, request)
             tls = target is not None and await anyio.to_thread.run_sync(probe_tls, *target)
             raise self._transport_error(exc, request, endpoint, speaks_tls=tls) from exc
@@ -300,6 +301,8 @@ class AsyncClient(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
             result, error = None, None
             if isinstance(step, Sleep):
+                import anyio
+
                 await anyio.sleep(step.seconds)
                 continue
             try:

@@ -30,10 +30,10 @@ from fts3sdk._config import (
 from fts3sdk._faults import Kind, as_transport_error, classify, transport_error
 from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk._version import __version__
-from fts3sdk.models import EndpointInfo
 
 if TYPE_CHECKING:
     from fts3sdk.credentials import Credential
+    from fts3sdk.models import EndpointInfo
 
 __all__ = ["ClientCore", "probe_tls", "transport_error"]
 

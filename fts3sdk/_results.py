@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fts3sdk.errors import FTS3ClientException, InvalidResponse, from_status
-from fts3sdk.models import JobStatusEntry
+
+if TYPE_CHECKING:
+    from fts3sdk.models import JobStatusEntry
 
 __all__ = ["Batch", "entry_error"]
 

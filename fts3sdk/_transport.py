@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import anyio
 import httpx
 
 from fts3sdk._base import RETRIES_EXTENSION
@@ -117,6 +116,12 @@ def _log_retry(request: httpx.Request, outcome: httpx.Response | Exception, atte
     )
 
 
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio  # only async clients need it
+
+    await anyio.sleep(seconds)
+
+
 class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wrap a transport so that requests are retried according to a `RetryPolicy`.
 
@@ -129,7 +134,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         policy: RetryPolicy,
         *,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.wrapped = wrapped
         self.policy = policy
@@ -179,7 +184,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             if isinstance(outcome, httpx.Response):
                 await outcome.aclose()
             _log_retry(request, outcome, attempt, delay)
-            await self._async_sleep(delay)
+            await (self._async_sleep or _anyio_sleep)(delay)
             attempt += 1
 
     def close(self) -> None:

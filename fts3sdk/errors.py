@@ -29,7 +29,8 @@ FTS3ClientException              root; .message .status_code .method .url .body,
 │       └── CredentialNotYetValid a certificate of the chain is not valid yet; .not_before
 ├── ClientError                  400 and other 4xx; 207 in the Easy facade
 │   ├── NeedDelegation           419
-│   └── FailedDependency         424
+│   ├── FailedDependency         424
+│   └── MethodNotAllowed         405 (the official 3.14 class; a ClientError, as 3.13 raised ClientError("405"))
 ├── NotFound                     404
 └── ServerError                  other 5xx
     └── TryAgain                 503
@@ -67,6 +68,7 @@ __all__ = [
     "FailedDependency",
     "HostNotFound",
     "InvalidResponse",
+    "MethodNotAllowed",
     "NeedDelegation",
     "NotFound",
     "PassphraseRequired",
@@ -232,6 +234,16 @@ class FailedDependency(ClientError):
 
     def __str__(self) -> str:
         return "Failed dependency"
+
+
+class MethodNotAllowed(ClientError):
+    """The server does not allow this method here (405), e.g. a deletion job.
+
+    The official 3.14 client raises it; it is also a `ClientError`, so clauses written for 3.13 (which raised
+    ``ClientError("405")``) still catch it.
+    """
+
+    prefix = "Method Not Allowed"
 
 
 class ServerError(_ReasonError):
@@ -460,6 +472,8 @@ def _other_status(code: int, context: dict[str, Any]) -> FTS3ClientException:
         return NeedDelegation("Need delegation", **context)
     if code == 424:
         return FailedDependency("Failed dependency", **context)
+    if code == 405:
+        return MethodNotAllowed(_legacy_message(context["body"]), **context)
     if code < 500:
         return ClientError(str(code), **context)
     if code == 503:

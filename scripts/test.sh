@@ -17,5 +17,5 @@ if [ ! -f /usr/share/activemq/bin/activemq.jar ] && [ -z "${ACTIVEMQ_HOME:-}" ] 
 fi
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 .venv/bin/python -m mypy
-.venv/bin/python -m ruff check --no-cache fts3sdk tests benchmarks
-.venv/bin/python -m ruff format --no-cache --check fts3sdk tests benchmarks
+.venv/bin/python -m ruff check --no-cache fts3sdk tests benchmarks compat
+.venv/bin/python -m ruff format --no-cache --check fts3sdk tests benchmarks compat

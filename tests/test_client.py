@@ -27,7 +27,7 @@ STATUS_TABLE: list[tuple[int, type[errors.FTS3ClientException], str]] = [
     (402, errors.Unauthorized, "Unauthorized: nope"),
     (403, errors.Unauthorized, "Unauthorized: nope"),
     (404, errors.NotFound, "nope"),
-    (405, errors.ClientError, "Client error: 405"),
+    (405, errors.MethodNotAllowed, "Method Not Allowed: nope"),
     (409, errors.ClientError, "Client error: 409"),
     (419, errors.NeedDelegation, "Need to delegate credentials"),
     (424, errors.FailedDependency, "Failed dependency"),

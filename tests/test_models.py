@@ -131,7 +131,7 @@ EXPECTED_ERRORS: dict[int, type[errors.FTS3ClientException]] = {
     401: errors.Unauthorized,
     403: errors.Unauthorized,
     404: errors.NotFound,
-    405: errors.ClientError,
+    405: errors.MethodNotAllowed,
     409: errors.ClientError,
     419: errors.NeedDelegation,
     207: errors.ClientError,

@@ -161,7 +161,7 @@ EXPECTED_ERRORS: dict[int, type[errors.FTS3ClientException]] = {
     400: errors.ClientError,
     403: errors.Unauthorized,
     404: errors.NotFound,
-    405: errors.ClientError,
+    405: errors.MethodNotAllowed,
     419: errors.NeedDelegation,
     500: errors.ServerError,
     503: errors.TryAgain,

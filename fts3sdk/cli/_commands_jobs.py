@@ -10,7 +10,7 @@ import typer
 from fts3sdk import Client, FileState, Job, JobState
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import CONNECTION, Connection, with_options
+from fts3sdk.cli._options import CONNECTION, Connection, Interval, MaxWait, with_options
 from fts3sdk.cli._output import (
     console,
     file_table,
@@ -29,10 +29,6 @@ __all__ = ["cancel", "exit_code_for", "exit_for", "list_jobs", "print_errors", "
 _LIST_DEFAULT_LIMIT = 100
 
 JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False, metavar="JOB_ID")]
-Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
-MaxWait = Annotated[
-    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
-]
 
 
 def _transfer_line(job: Job) -> str | None:

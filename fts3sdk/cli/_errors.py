@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import ssl
-
-from pydantic import ValidationError
+import sys
+from typing import TYPE_CHECKING
 
 from fts3sdk import errors
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._problems import capped, problem_lines
-from fts3sdk.credentials import CredentialError
-from fts3sdk.proxy import ProxyError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = ["classify"]
 
@@ -32,16 +33,23 @@ def _validation_lines(exc: ValidationError) -> str:
     return "\n".join(capped(problem_lines(exc)))
 
 
+def _instance_of(exc: BaseException, module: str, name: str) -> bool:
+    # Only a module already imported can have raised its exception: checking never imports it (cryptography,
+    # pydantic), so that a command that needs neither does not load them.
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(exc, getattr(loaded, name))
+
+
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     """The exit code and the line(s) to print for an expected failure (one per input problem); ``None`` for a bug."""
     if isinstance(exc, errors.FTS3ClientException):
         return _sdk_error(exc), exc.describe()
-    if isinstance(exc, (CredentialError, ProxyError)):
+    if _instance_of(exc, "fts3sdk.credentials", "CredentialError") or _instance_of(exc, "fts3sdk.proxy", "ProxyError"):
         return ExitCode.AUTH, str(exc)
     if isinstance(exc, ssl.SSLError):
         return ExitCode.AUTH, f"cannot use the credential or CA files: {getattr(exc, 'reason', None) or exc}"
-    if isinstance(exc, ValidationError):
-        return ExitCode.USAGE, _validation_lines(exc)
+    if _instance_of(exc, "pydantic_core", "ValidationError"):
+        return ExitCode.USAGE, _validation_lines(exc)  # type: ignore[arg-type]
     if isinstance(exc, ValueError):
         return ExitCode.USAGE, str(exc)
     if isinstance(exc, TimeoutError):

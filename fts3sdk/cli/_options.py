@@ -33,6 +33,8 @@ __all__ = [
     "CONNECTION",
     "OUTPUT",
     "Connection",
+    "Interval",
+    "MaxWait",
     "Runtime",
     "Table",
     "option",
@@ -282,3 +284,10 @@ def _logging(debug: bool) -> Iterator[None]:
 def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without the entries left unset (``None`` or ``False``): only what the user gave."""
     return {name: value for name, value in values.items() if value is not None and value is not False}
+
+
+# Watching options, shared by status and submit (here, so that submit does not import the job commands' module).
+Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+MaxWait = Annotated[
+    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+]

@@ -7,10 +7,11 @@ up to `MAX_PROBLEMS`, so a bulk file with three bad entries shows all three at o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 __all__ = ["MAX_PROBLEMS", "InputError", "Location", "capped", "dotted", "problem_lines", "words"]
 

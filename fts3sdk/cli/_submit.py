@@ -12,8 +12,18 @@ from pydantic import ValidationError
 
 from fts3sdk import JobSpec
 from fts3sdk.cli._bulk import Bulk, BulkFormat, read_bulk
-from fts3sdk.cli._commands_jobs import Interval, MaxWait, watch
-from fts3sdk.cli._options import CONNECTION, Connection, Row, Table, inject, option, plain_mapping, with_options
+from fts3sdk.cli._options import (
+    CONNECTION,
+    Connection,
+    Interval,
+    MaxWait,
+    Row,
+    Table,
+    inject,
+    option,
+    plain_mapping,
+    with_options,
+)
 from fts3sdk.cli._output import print_json
 from fts3sdk.cli._problems import InputError, Location, dotted, problem_lines
 
@@ -191,6 +201,8 @@ def submit(
     with conn.client() as client:
         job_id = client.jobs.submit(spec, delegate=False if no_delegate else "auto")
         if watch_:
+            from fts3sdk.cli._commands_jobs import watch
+
             if not conn.json:
                 typer.echo(f"submitted {job_id}", err=True)
             watch(client, [job_id], conn, interval, max_wait)

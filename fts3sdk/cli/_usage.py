@@ -8,10 +8,10 @@ the one ``error:`` line printed instead of the box.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from fts3sdk.cli._problems import words
@@ -85,7 +85,8 @@ def _parameter_name(param: Any) -> str:
 def _bad_value(exc: Exception) -> str | None:
     cause = exc.__cause__
     param = getattr(exc, "param", None)
-    if not isinstance(cause, ValidationError) or param is None or not cause.errors():
+    core = sys.modules.get("pydantic_core")  # never imported just to check: only it can have raised one
+    if core is None or not isinstance(cause, core.ValidationError) or param is None or not cause.errors():
         return None
     error = cause.errors(include_url=False)[0]
     what = words(error, with_input=False)

@@ -14,13 +14,14 @@ from pydantic import (
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
-    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from fts3sdk._times import parse_utc
 
 __all__ = [
     "FTSModel",
@@ -131,30 +132,6 @@ def _words(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
 
 
-def _as_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-_SERVER_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-
-
-def _parse_utc(value: object) -> object:
-    # One Python step per timestamp (this runs for every time of every file of a large answer): the server's
-    # naive form goes through datetime.fromisoformat; "+0000" offsets (strftime's %z) get the colon ISO wants;
-    # anything else is left to pydantic's own parser. Naive means UTC.
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > 19:
-            text = _SERVER_OFFSET.sub(r"\1:\2", text)
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            value = _DATETIME.validate_python(text)
-    return _as_utc(value) if isinstance(value, datetime) else value
-
-
 def format_server_datetime(value: datetime) -> str:
     """Format a datetime the way the FTS server does: naive UTC, ``YYYY-MM-DDTHH:MM:SS``."""
     if value.tzinfo is not None:
@@ -162,11 +139,9 @@ def format_server_datetime(value: datetime) -> str:
     return value.strftime(SERVER_DATETIME_FORMAT)
 
 
-_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
-
 UTCDateTime = Annotated[
     datetime,
-    BeforeValidator(_parse_utc),
+    BeforeValidator(parse_utc),
     PlainSerializer(format_server_datetime, return_type=str, when_used="json"),
     WithJsonSchema(
         {

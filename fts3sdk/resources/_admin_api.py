@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from fts3sdk import models
 from fts3sdk._base import Endpoint, model, segment, text
-from fts3sdk.models import ForceStartRefusal, HostActivity, Optimizer, OptimizerEvolution, OptimizerUpdate
+
+if TYPE_CHECKING:
+    from fts3sdk.models import ForceStartRefusal, HostActivity, Optimizer, OptimizerEvolution, OptimizerUpdate
 
 AutocompleteKind = Literal["dn", "source", "destination", "storage", "vo"]
 OPTIMIZER_INTS = ("active", "nostreams", "diff", "actual_active", "queue_size")
@@ -24,12 +27,14 @@ def optimizer_enabled() -> Endpoint[bool]:
 
 def optimizer_evolution(source_se: str | None, dest_se: str | None) -> Endpoint[list[OptimizerEvolution]]:
     """``GET /optimizer/evolution``: the last 50 optimizer steps, newest first, optionally for one link."""
-    return Endpoint("GET", "/optimizer/evolution", model(list[OptimizerEvolution]), _filters(source_se, dest_se))
+    return Endpoint(
+        "GET", "/optimizer/evolution", model(lambda: list[models.OptimizerEvolution]), _filters(source_se, dest_se)
+    )
 
 
 def optimizer_current(source_se: str | None, dest_se: str | None) -> Endpoint[list[Optimizer]]:
     """``GET /optimizer/current``: the current decision per link, optionally filtered."""
-    return Endpoint("GET", "/optimizer/current", model(list[Optimizer]), _filters(source_se, dest_se))
+    return Endpoint("GET", "/optimizer/current", model(lambda: list[models.Optimizer]), _filters(source_se, dest_se))
 
 
 def optimizer_body(source_se: str, dest_se: str, values: Mapping[str, object]) -> dict[str, Any]:
@@ -62,12 +67,12 @@ def optimizer_body(source_se: str, dest_se: str, values: Mapping[str, object]) -
 def set_optimizer(source_se: str, dest_se: str, values: Mapping[str, object]) -> Endpoint[OptimizerUpdate]:
     """``POST /optimizer/current``: store a decision for a link; gives the history step and the current values."""
     body = optimizer_body(source_se, dest_se, values)
-    return Endpoint("POST", "/optimizer/current", model(OptimizerUpdate), json=body)
+    return Endpoint("POST", "/optimizer/current", model(lambda: models.OptimizerUpdate), json=body)
 
 
 def host_activity() -> Endpoint[dict[str, HostActivity]]:
     """``GET /status/hosts``: transfers and bring-online requests running per FTS node."""
-    return Endpoint("GET", "/status/hosts", model(dict[str, HostActivity]))
+    return Endpoint("GET", "/status/hosts", model(lambda: dict[str, models.HostActivity]))
 
 
 def autocomplete(kind: AutocompleteKind, term: str | None) -> Endpoint[list[str]]:
@@ -84,7 +89,7 @@ def force_start(file_ids: Iterable[int]) -> Endpoint[list[ForceStartRefusal]]:
     for file_id in ids:
         if type(file_id) is not int or file_id < 0:
             raise ValueError(f"file ids must be non-negative integers, not {file_id!r}")
-    return Endpoint("POST", "/admin/force-start", model(list[ForceStartRefusal]), json=ids)
+    return Endpoint("POST", "/admin/force-start", model(lambda: list[models.ForceStartRefusal]), json=ids)
 
 
 def client_certificate() -> Endpoint[str]:

@@ -2,50 +2,73 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Discriminator, JsonValue, Tag
+import httpx
 
-from fts3sdk._base import Endpoint, Flow, Sleep, json_value, model, segment
+from fts3sdk import models
+from fts3sdk._base import Endpoint, Flow, Sleep, invalid_response, json_value, model, raw_json, segment
 from fts3sdk._results import Batch, entry_error
-from fts3sdk.models import (
-    ArchivedJob,
-    CancelAllResult,
-    DataManagement,
-    File,
-    FileRetry,
-    FileState,
-    Job,
-    JobState,
-    JobStatusEntry,
-    PartialFile,
-)
 from fts3sdk.models._limits import LIST_LIMIT, PRIORITY, strict_int_problem
-from fts3sdk.models.states import state_filter
+
+if TYPE_CHECKING:
+    from pydantic import JsonValue
+
+    from fts3sdk.models import (
+        ArchivedJob,
+        CancelAllResult,
+        DataManagement,
+        File,
+        FileRetry,
+        FileState,
+        Job,
+        JobState,
+        JobStatusEntry,
+    )
+
+    FILE_FIELDS: str
+    """Every transfer field: asking for all of them gives complete files in a job answer."""
 
 MAX_IDS_PER_REQUEST = 50
 """Ids sent in one multi-job request, to keep URLs short."""
 MAX_LIST_LIMIT = LIST_LIMIT.high
-FILE_FIELDS = ",".join(PartialFile.model_fields)
-"""Every transfer field: asking for all of them gives complete files in a job answer."""
+
+
+@functools.cache
+def _file_fields() -> str:
+    return ",".join(models.PartialFile.model_fields)
+
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        # FILE_FIELDS comes from the PartialFile model: built when first asked for, not at import.
+        if name == "FILE_FIELDS":
+            return _file_fields()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _kind(value: Any) -> str:
     return "job" if isinstance(value, dict) and "job_state" in value else "entry"
 
 
-JobOrEntry = Annotated[
-    Annotated[Job, Tag("job")] | Annotated[JobStatusEntry, Tag("entry")],
-    Discriminator(_kind),
-]
+def jobs_or_entries() -> Any:
+    """The type of a multi-job answer: a list of jobs and per-id error entries, told apart by ``job_state``."""
+    from pydantic import Discriminator, Tag
 
-_JOB = model(Job)
-_JOBS = model(list[Job])
-_JOBS_OR_ENTRIES = model(list[JobOrEntry])
-_FILES = model(list[File])
+    either = Annotated[models.Job, Tag("job")] | Annotated[models.JobStatusEntry, Tag("entry")]
+    return list[Annotated[either, Discriminator(_kind)]]
+
+
+# Parsers resolve their model on the first answer: describing an endpoint imports neither pydantic nor models.
+_JOB = model(lambda: models.Job)
+_JOBS = model(lambda: list[models.Job])
+_JOBS_OR_ENTRIES = model(jobs_or_entries)
+_FILES = model(lambda: list[models.File])
 
 
 def job_path(job_id: str) -> str:
@@ -63,12 +86,16 @@ def _states(states: Iterable[JobState | FileState | str] | str) -> str:
 
 def job_states(states: Iterable[JobState | str] | str | None) -> list[JobState] | None:
     """A job ``state_in`` filter, checked (`state_filter`): the typed client refuses a misspelt state."""
-    return None if states is None else state_filter(JobState, states)
+    from fts3sdk.models.states import state_filter
+
+    return None if states is None else state_filter(models.JobState, states)
 
 
 def file_states(states: Iterable[FileState | str] | str | None) -> list[FileState] | None:
     """A file ``state_in`` filter, checked (`state_filter`)."""
-    return None if states is None else state_filter(FileState, states)
+    from fts3sdk.models.states import state_filter
+
+    return None if states is None else state_filter(models.FileState, states)
 
 
 def _time_window(window: timedelta | float) -> str:
@@ -113,7 +140,7 @@ def list_jobs(
 
 def get_job(job_id: str, *, files: bool) -> Endpoint[Job]:
     """``GET /jobs/{id}``, with every transfer under ``files`` when asked."""
-    return Endpoint("GET", job_path(job_id), _JOB, {"files": FILE_FIELDS} if files else {})
+    return Endpoint("GET", job_path(job_id), _JOB, {"files": _file_fields()} if files else {})
 
 
 def _id_list(job_ids: Sequence[str]) -> str:
@@ -130,7 +157,7 @@ def _chunks(job_ids: Iterable[str]) -> list[list[str]]:
 
 def _collect(items: list[Job | JobStatusEntry], batch: Batch[Job], endpoint: Endpoint[Any]) -> None:
     for item in items:
-        if isinstance(item, Job):
+        if isinstance(item, models.Job):
             batch.results[item.job_id] = item
         else:
             batch.errors[item.job_id] = entry_error(item, method=endpoint.method, url=endpoint.path)
@@ -147,7 +174,7 @@ def multi_job_flow(method: str, job_ids: Iterable[str], params: dict[str, str]) 
 
 def get_many(job_ids: Iterable[str], *, files: bool) -> Flow[Batch[Job]]:
     """``GET /jobs/{id1},{id2},...``: several jobs, each found or failed on its own."""
-    return multi_job_flow("GET", job_ids, {"files": FILE_FIELDS} if files else {})
+    return multi_job_flow("GET", job_ids, {"files": _file_fields()} if files else {})
 
 
 def cancel_many(job_ids: Iterable[str]) -> Flow[Batch[Job]]:
@@ -162,12 +189,12 @@ def job_files(job_id: str) -> Endpoint[list[File]]:
 
 def job_dm(job_id: str) -> Endpoint[list[DataManagement]]:
     """``GET /jobs/{id}/dm``: the data-management tasks of a job."""
-    return Endpoint("GET", f"{job_path(job_id)}/dm", model(list[DataManagement]))
+    return Endpoint("GET", f"{job_path(job_id)}/dm", model(lambda: list[models.DataManagement]))
 
 
 def file_retries(job_id: str, file_id: int) -> Endpoint[list[FileRetry]]:
     """``GET /jobs/{id}/files/{file_id}/retries``: failed attempts of one transfer."""
-    return Endpoint("GET", f"{job_path(job_id)}/files/{int(file_id)}/retries", model(list[FileRetry]))
+    return Endpoint("GET", f"{job_path(job_id)}/files/{int(file_id)}/retries", model(lambda: list[models.FileRetry]))
 
 
 def job_field(job_id: str, name: str) -> Endpoint[JsonValue]:
@@ -205,7 +232,7 @@ def cancel_files(job_id: str, file_ids: Sequence[int]) -> Endpoint[dict[int, str
 def cancel_all(vo: str | None) -> Endpoint[CancelAllResult]:
     """``DELETE /jobs/all`` or ``/jobs/vo/{vo}`` (root only): cancel every job, or every job of a VO."""
     path = "/jobs/all" if vo is None else f"/jobs/vo/{segment(vo, 'VO name')}"
-    return Endpoint("DELETE", path, model(CancelAllResult))
+    return Endpoint("DELETE", path, model(lambda: models.CancelAllResult))
 
 
 def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
@@ -220,10 +247,12 @@ def modify_job(job_id: str, *, priority: int) -> Endpoint[Job]:
 
 def submit_job(body: bytes) -> Endpoint[str]:
     """``POST /jobs`` with a JSON body; never resent once it may have reached the server."""
-    parse = model(dict[str, Any])
 
-    def job_id(response: Any) -> str:
-        return str(parse(response)["job_id"])
+    def job_id(response: httpx.Response) -> str:
+        answer = raw_json(response)  # one field: no validator to build (a command submits once and exits)
+        if not isinstance(answer, dict) or "job_id" not in answer:
+            raise invalid_response(response, f"expected an object with job_id, got {answer!r}")
+        return str(answer["job_id"])
 
     headers = {"Content-Type": "application/json"}
     return Endpoint("POST", "/jobs", job_id, content=body, headers=headers, may_resend=False)
@@ -274,7 +303,7 @@ def list_files(
 
 def archived_job(job_id: str) -> Endpoint[ArchivedJob]:
     """``GET /archive/{id}``: an archived job with its transfers."""
-    return Endpoint("GET", _archive_path(job_id), model(ArchivedJob))
+    return Endpoint("GET", _archive_path(job_id), model(lambda: models.ArchivedJob))
 
 
 def archived_field(job_id: str, name: str) -> Endpoint[JsonValue]:

@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
-from pydantic import TypeAdapter
 
-from fts3sdk._base import Endpoint, invalid_response, model, nothing, path_problem, raw_json, text
-from fts3sdk.models import Delegation, EndpointInfo, StorageBan, UserBan, WhoAmI
-from fts3sdk.models._types import UTCDateTime
+from fts3sdk import models
+from fts3sdk._base import Endpoint, invalid_response, model, nothing, path_problem, raw_json, text, type_adapter
 
-_DELEGATION: TypeAdapter[Delegation] = TypeAdapter(Delegation)
-_TIME: TypeAdapter[datetime] = TypeAdapter(UTCDateTime)
+if TYPE_CHECKING:
+    from fts3sdk.models import Delegation, EndpointInfo, StorageBan, UserBan, WhoAmI
+
 _JOB_IDS = model(list[str])
+
+
+@functools.cache
+def _time_adapter() -> Any:
+    from fts3sdk.models._types import UTCDateTime
+
+    return type_adapter(UTCDateTime)
 
 
 def endpoint_info() -> Endpoint[EndpointInfo]:
     """``GET /``: versions and links of the endpoint."""
-    return Endpoint("GET", "/", model(EndpointInfo))
+    return Endpoint("GET", "/", model(lambda: models.EndpointInfo))
 
 
 def whoami() -> Endpoint[WhoAmI]:
     """``GET /whoami``: the caller as the server sees it."""
-    return Endpoint("GET", "/whoami", model(WhoAmI))
+    return Endpoint("GET", "/whoami", model(lambda: models.WhoAmI))
 
 
 def _delegation_path(delegation_id: str) -> str:
@@ -40,7 +47,8 @@ def _delegation_or_none(response: httpx.Response) -> Delegation | None:
     if data is None or data == []:
         return None
     try:
-        return _DELEGATION.validate_python(data)
+        delegation: Delegation = type_adapter(models.Delegation).validate_python(data)
+        return delegation
     except ValueError as exc:
         raise invalid_response(response, f"unexpected delegation answer: {exc}") from exc
 
@@ -67,7 +75,8 @@ def put_credential(delegation_id: str, chain_pem: bytes) -> Endpoint[None]:
 
 
 def _termination_time(response: httpx.Response) -> datetime:
-    return _TIME.validate_python(text(response).strip())
+    when: datetime = _time_adapter().validate_python(text(response).strip())
+    return when
 
 
 def add_voms(delegation_id: str, voms: Sequence[str]) -> Endpoint[datetime]:
@@ -103,7 +112,7 @@ def unban_storage(storage: str) -> Endpoint[None]:
 
 def banned_storages() -> Endpoint[list[StorageBan]]:
     """``GET /ban/se``: banned storages."""
-    return Endpoint("GET", "/ban/se", model(list[StorageBan]))
+    return Endpoint("GET", "/ban/se", model(lambda: list[models.StorageBan]))
 
 
 def ban_user(dn: str, *, message: str | None) -> Endpoint[list[str]]:
@@ -119,7 +128,7 @@ def unban_user(dn: str) -> Endpoint[None]:
 
 def banned_users() -> Endpoint[list[UserBan]]:
     """``GET /ban/dn``: banned users."""
-    return Endpoint("GET", "/ban/dn", model(list[UserBan]))
+    return Endpoint("GET", "/ban/dn", model(lambda: list[models.UserBan]))
 
 
 def raw(method: Literal["GET", "POST", "PUT", "DELETE"], path: str, **options: Any) -> Endpoint[Any]:

@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
+import httpx
+
 from fts3sdk import errors
-from fts3sdk._base import DelegationCache, Flow
-from fts3sdk.models import Delegation, WhoAmI
+from fts3sdk._base import DelegationCache, Flow, invalid_response, raw_json
+from fts3sdk._times import parse_utc
 from fts3sdk.resources import _server_api as api
 from fts3sdk.resources._jobs_api import submit_job
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from fts3sdk._client import AsyncClient, Client
     from fts3sdk._core import ClientCore
     from fts3sdk.credentials import Credential
+    from fts3sdk.models import Delegation
     from fts3sdk.models.submit import JobSpec
 
 __all__ = ["AsyncDelegations", "Delegations", "delegate_flow", "submit_flow"]
@@ -33,10 +36,12 @@ def delegation_id_flow(delegation_id: str | None) -> Flow[str]:
     """The given delegation id, or the caller's own from ``GET /whoami``."""
     if delegation_id is not None:
         return delegation_id
-    who: WhoAmI = yield api.whoami()
-    if not who.delegation_id:
+    # One field is needed: read as sent, so that delegating builds no model (the commands stay fast).
+    who = yield api.whoami().with_parse(raw_json)
+    dlg_id = who.get("delegation_id") if isinstance(who, dict) else None
+    if not dlg_id:
         raise errors.ClientError("the server gave no delegation id: is the client authenticated?")
-    return who.delegation_id
+    return str(dlg_id)
 
 
 def info_flow(delegation_id: str | None) -> Flow[Delegation | None]:
@@ -48,7 +53,23 @@ def info_flow(delegation_id: str | None) -> Flow[Delegation | None]:
 
 def needs_delegation(current: Delegation | None, *, force: bool, renew_if_less_than: timedelta) -> bool:
     """The official rule: delegate when forced, when nothing is stored, or when too little time is left."""
-    return force or current is None or current.remaining() < renew_if_less_than
+    expiry = None if current is None else current.termination_time
+    return _renew(expiry, force=force, renew_if_less_than=renew_if_less_than)
+
+
+def _renew(expiry: datetime | None, *, force: bool, renew_if_less_than: timedelta) -> bool:
+    return force or expiry is None or expiry - datetime.now(timezone.utc) < renew_if_less_than
+
+
+def _stored_expiry(response: httpx.Response) -> datetime | None:
+    # ``GET /delegation/{id}`` read for its expiry only (null, [] or nothing: no credential stored).
+    data = raw_json(response)
+    if data is None or data == []:
+        return None
+    expiry = parse_utc(data.get("termination_time")) if isinstance(data, dict) else None
+    if not isinstance(expiry, datetime):
+        raise invalid_response(response, f"unexpected delegation answer: {data!r}")
+    return expiry
 
 
 def _sign(request_pem: str, credential: Credential, lifetime: timedelta, legacy: bool) -> bytes:
@@ -77,11 +98,12 @@ def delegate_flow(
     ``cache`` learns how long the server's credential stays fresh enough, so that submits need not ask again.
     """
     dlg_id = yield from delegation_id_flow(None)
-    current: Delegation | None = yield api.delegation_info(dlg_id)
-    if not needs_delegation(current, force=force, renew_if_less_than=renew_if_less_than):
-        assert current is not None
-        logger.debug("delegation %s still valid for %s: not renewed", dlg_id, current.remaining())
-        _remember(cache, dlg_id, current.remaining(), renew_if_less_than)
+    expiry: datetime | None = yield api.delegation_info(dlg_id).with_parse(_stored_expiry)
+    if not _renew(expiry, force=force, renew_if_less_than=renew_if_less_than):
+        assert expiry is not None
+        remaining = expiry - datetime.now(timezone.utc)
+        logger.debug("delegation %s still valid for %s: not renewed", dlg_id, remaining)
+        _remember(cache, dlg_id, remaining, renew_if_less_than)
         return dlg_id
     request_pem: str = yield api.delegation_request(dlg_id)
     local = credential()

@@ -1,4 +1,4 @@
-"""The Easy bindings' `Context`: the official constructor and attributes over one pooled `fts3sdk.Client`."""
+"""`Context` (official ``fts3.rest.client.context``): the official constructor and attributes over a typed client."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import getpass
 import json
 import logging
 import os
-from collections.abc import Mapping
+import ssl
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any
@@ -18,15 +19,16 @@ from fts3sdk import errors
 from fts3sdk._base import Endpoint, Method, raw_json, text
 from fts3sdk._client import Client
 from fts3sdk._config import discover_certificate
-from fts3sdk.credentials import CredentialError, load_credential
+from fts3sdk._version import OFFICIAL_CLIENT_VERSION
+from fts3sdk.easy.client.request import Request
 from fts3sdk.resources import _server_api as api
 
-__all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context"]
+__all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context", "Request"]
 
 logger = logging.getLogger("fts3sdk")
 
-CLIENT_VERSION = "3.13.4"
-"""Version of the official client this facade stands in for."""
+CLIENT_VERSION = OFFICIAL_CLIENT_VERSION
+"""Version of the official client this facade stands in for (``fts3.__version__`` under `fts3sdk.compat`)."""
 DEFAULT_USER_AGENT = f"fts-python-bindings/{CLIENT_VERSION}"
 """The official client's User-Agent: servers answer it as they answer the official client (e.g. ``[]``)."""
 
@@ -44,8 +46,9 @@ class Context:
 
     Differences: TLS trust is ``capath``, ``X509_CERT_DIR``, ``/etc/grid-security/certificates`` and, when none
     exists, the system store (the official client then failed every call); ``x509``/``x509_list`` are
-    ``cryptography`` certificates; redirects are not followed; ``request_class`` is refused (pass
-    ``transport=``, e.g. ``httpx.MockTransport`` or ``fts3sdk.testing.FakeFTS().transport()``). Keyword-only extensions:
+    ``cryptography`` certificates; redirects are not followed; ``request_class`` takes only the default,
+    `Request` (any other class raises NotImplementedError: pass ``transport=``, e.g. ``httpx.MockTransport`` or
+    ``fts3sdk.testing.FakeFTS().transport()``, to replace the network). Keyword-only extensions:
     ``transport``, ``retries`` (default 0: each call makes exactly the official requests). ``client`` is the
     typed `fts3sdk.Client` underneath, for moving code over call by call.
     """
@@ -59,7 +62,7 @@ class Context:
         fts_access_token: str | None = None,
         no_creds: bool = False,
         capath: str | None = None,
-        request_class: object = None,
+        request_class: object = Request,
         connectTimeout: float = 30,
         timeout: float = 30,
         user_agent: str | None = None,
@@ -67,11 +70,7 @@ class Context:
         transport: httpx.BaseTransport | None = None,
         retries: int = 0,
     ) -> None:
-        if request_class is not None:
-            raise NotImplementedError(
-                "fts3sdk.easy.Context does not take request_class (its HTTP layer is httpx): pass transport= "
-                "(an httpx transport such as httpx.MockTransport or fts3sdk.testing.FakeFTS().transport())"
-            )
+        _check_request_class(request_class)
         self.passwd: bytes | None = None
         self.access_method: str | None = None
         self.user_agent = DEFAULT_USER_AGENT if user_agent is None else user_agent
@@ -118,10 +117,7 @@ class Context:
         self.x509 = self.x509_list[0]
         if self.x509.not_valid_after_utc < datetime.now(timezone.utc):
             raise Exception("Proxy expired!")  # the official client raises a plain Exception
-        try:
-            load_credential(ucert, ukey, passphrase=self._read_passwd)
-        except CredentialError as exc:
-            raise Exception(f"Could not load {ukey}: {exc}") from exc
+        _check_key(ucert, ukey, self._read_passwd)
         self.ucert, self.ukey = ucert, ukey
 
     def _connect(
@@ -208,6 +204,34 @@ class Context:
 
     def __repr__(self) -> str:
         return f"Context({self.endpoint!r}, access_method={self.access_method!r})"
+
+
+def _check_request_class(request_class: object) -> None:
+    # The official default (fts3.rest.client.request.Request, here fts3sdk.easy.client.request.Request) means
+    # "the standard HTTP layer": the typed client. Another class would be silently bypassed, so it is refused.
+    if request_class is None or request_class is Request:
+        return
+    raise NotImplementedError(
+        f"Context(request_class={request_class!r}) is not supported: fts3sdk sends every request through its typed "
+        "client, and only the default request_class=Request (fts3.rest.client.request.Request) is accepted. To "
+        "replace the network, pass transport= (an httpx transport such as httpx.MockTransport or "
+        "fts3sdk.testing.FakeFTS().transport())"
+    )
+
+
+def _check_key(ucert: str, ukey: str, passphrase: Callable[[], bytes]) -> None:
+    # OpenSSL checks the pair in about a millisecond; cryptography's full RSA validation takes 0.1 s, paid only
+    # by a delegation (which signs with the key), or here to explain a refusal in a person's words.
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(ucert, ukey, password=passphrase)
+    except (ssl.SSLError, OSError, ValueError) as refused:
+        from fts3sdk.credentials import CredentialError, load_credential
+
+        try:
+            load_credential(ucert, ukey, passphrase=passphrase)
+        except CredentialError as exc:
+            raise Exception(f"Could not load {ukey}: {exc}") from exc  # the official client's exception
+        raise Exception(f"Could not load {ukey}: {refused}") from refused
 
 
 def _certificates(path: str) -> list[x509.Certificate]:

@@ -1,44 +1,43 @@
-"""The Easy job builders (plain dicts, no I/O) and the official submission body, checked with `JobSpec`."""
+"""Job builders, submission and cancellation (official ``fts3.rest.client.easy.submission``).
+
+The builders make plain dicts (no I/O); `submit` checks the job with the typed rules, delegates, then posts it.
+"""
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
-
-from fts3sdk import errors
-from fts3sdk.models.submit import JobSpec, Transfer
+from fts3sdk.easy.client import Submitter
+from fts3sdk.easy.client._body import check_submission, submission_body
+from fts3sdk.easy.client._shared import post_job
+from fts3sdk.easy.client.context import Context
+from fts3sdk.easy.delegate import delegate
+from fts3sdk.errors import ClientError
 
 __all__ = [
+    "ClientError",
     "JobIdGenerator",
+    "Submitter",
     "add_alternative_source",
-    "check_submission",
+    "cancel",
+    "cancel_all",
+    "delegate",
     "new_delete_job",
     "new_job",
     "new_staging_job",
     "new_transfer",
-    "submission_body",
+    "submit",
+    "timedelta",
+    "warnings",
 ]
 
 _SPACETOKEN_DEPRECATED = (
     "Variable 'spacetoken' is deprecated and will be removed in FTS v3.14. Please use 'destination_spacetoken' instead!"
 )
 _CHECKSUM_MODES = ("source", "target", "both", "none")
-# Job parameters the official Submitter moves into every file lacking them: (param, file key).
-_MOVED_TO_FILES = (
-    ("checksum", "checksum"),
-    ("filesize", "filesize"),
-    ("activity", "activity"),
-    ("scitag", "scitag"),
-    ("file_metadata", "metadata"),
-    ("staging_metadata", "staging_metadata"),
-    ("archive_metadata", "archive_metadata"),
-)
-_PARAM_NAMES = frozenset(JobSpec.model_fields) - {"transfers"}
-_FILE_KEYS = frozenset(Transfer.model_fields)
 
 
 class JobIdGenerator:
@@ -48,13 +47,13 @@ class JobIdGenerator:
     deterministic = "deterministic"
 
 
-def _bad_request(message: str) -> errors.ClientError:
-    return errors.ClientError(f"Bad request: {message}")
+def _bad_request(message: str) -> ClientError:
+    return ClientError(f"Bad request: {message}")
 
 
 def _scitag(scitag: Any) -> Any:
     if scitag and not 65 <= scitag <= 65535:
-        raise errors.ClientError(f"Invalid SciTag value: {scitag} (not in [65, 65535] range)")
+        raise ClientError(f"Invalid SciTag value: {scitag} (not in [65, 65535] range)")
     return scitag
 
 
@@ -63,7 +62,7 @@ def _tokens(options: Mapping[str, Any]) -> dict[str, list[Any]]:
     if not (source or destination):
         return {}
     if not (source and destination):
-        raise errors.ClientError("Both source and destination tokens should be given")
+        raise ClientError("Both source and destination tokens should be given")
     return {"source_tokens": [source], "destination_tokens": [destination]}
 
 
@@ -149,8 +148,8 @@ def new_job(
     copy_pin_lifetime: int | None = None,
     retry: int = -1,
     retry_delay: int = 0,
-    metadata: Any = None,
     priority: int | None = None,
+    metadata: Any = None,
     strict_copy: bool = False,
     disable_cleanup: bool = False,
     max_time_in_queue: int | str | None = None,
@@ -237,11 +236,11 @@ def new_staging_job(
 
     Items are a str, or a dict with ``surl`` and optional ``metadata``/``staging_metadata``; another type raises
     AttributeError. ClientError("Bad request: ...") unless ``bring_online`` or ``copy_pin_lifetime`` is positive.
-    Fixed: the official compared ``None`` with 0 (TypeError on its own defaults), required all three dict keys
-    (KeyError) and reported the type of the whole list.
+    Fixed: the official required all three dict keys (KeyError) and reported the type of the whole list (3.13
+    also compared ``None`` with 0, a TypeError on its own defaults).
     """
     if (bring_online is None or bring_online <= 0) and (copy_pin_lifetime is None or copy_pin_lifetime <= 0):
-        raise _bad_request("bring_online and copy_pin_lifetime are not positive numbers")
+        raise _bad_request("both 'bring_online' and 'copy_pin_lifetime' are not positive numbers")
     transfers = [_staging_transfer(item) for item in files]
     params = {
         "source_spacetoken": source_spacetoken,
@@ -266,7 +265,7 @@ def new_delete_job(
 ) -> dict[str, Any]:
     """A deletion job ``{"delete": files, "params": {...}}`` (``spacetoken`` goes to ``source_spacetoken``).
 
-    Built as the official; current servers refuse to run it: `submit` raises ClientError("405").
+    Built as the official; current servers refuse to run it: `submit` raises MethodNotAllowed (a ClientError).
     """
     params = {
         "source_spacetoken": spacetoken,
@@ -278,72 +277,40 @@ def new_delete_job(
     return {"delete": files, "params": params}
 
 
-def submission_body(
-    transfers: Sequence[Any] | None = None,
-    delete: Any = None,
-    params: Mapping[str, Any] | None = None,
-    staging: Any = None,
-    **kwargs: Any,
-) -> dict[str, Any]:
-    """The ``POST /jobs`` body the official ``Submitter.build_submission`` makes, as a dict.
+def cancel(context: Context, job_id: str, file_ids: Sequence[int] | None = None) -> Any:
+    """Cancel a job (its dict, ``http_status`` "304 Not Modified" when already over) or some of its files.
 
-    ``{"params": {**params, **kwargs}}`` plus ``delete``, ``staging`` and ``files`` when truthy. With files,
-    the parameters checksum, filesize, activity, scitag, file_metadata (as ``metadata``), staging_metadata and
-    archive_metadata move into every file that lacks them. The caller's dicts are copied, never changed.
+    With ``file_ids``: a state string for one id, a list for several (``"CANCELED"``, the file's final state,
+    or ``"File does not belong to the job"``). A comma-separated ``job_id`` cancels several jobs (a list; any
+    failure is ClientError), as the official. Typed: ``client.jobs.cancel(id)``, ``client.jobs.cancel_files``.
     """
-    body: dict[str, Any] = {"params": {**(params or {}), **kwargs}}
-    if delete:
-        body["delete"] = delete
-    if staging:
-        body["staging"] = staging
-    if transfers:
-        files = [dict(item) if isinstance(item, Mapping) else item for item in transfers]
-        for param, key in _MOVED_TO_FILES:
-            if param in body["params"]:
-                value = body["params"].pop(param)
-                for item in files:
-                    if isinstance(item, dict):
-                        item.setdefault(key, value)
-        body["files"] = files
-    return body
+    return Submitter(context).cancel(job_id, file_ids)
 
 
-def _known(value: object, names: frozenset[str]) -> object:
-    # Keys the server ignores are sent unchanged but are not the typed client's business.
-    return {k: v for k, v in value.items() if k in names} if isinstance(value, Mapping) else value
+def cancel_all(context: Context, vo_name: str | None = None) -> dict[str, Any]:
+    """Cancel every job, or every job of ``vo_name`` (root only, else Unauthorized).
 
-
-def check_submission(body: Mapping[str, Any]) -> None:
-    """Check a transfer job body with the typed client's rules (`JobSpec`); the body itself is sent unchanged.
-
-    A deletion job is left to the server (405). Metadata sizes are left to the server too (its limits are
-    configurable). Raises ClientError("Bad request: <field>: <problem>").
+    Gives ``{"affected_files", "affected_dm", "affected_jobs"}``. Typed: ``client.jobs.cancel_all(vo=...)``.
     """
-    if body.get("delete") is not None:
-        return
-    files = body.get("files")
-    known = {
-        "files": [_known(item, _FILE_KEYS) for item in files] if isinstance(files, list) else files,
-        "params": _known(body.get("params"), _PARAM_NAMES),
-    }
-    try:
-        JobSpec.from_body(known, metadata_size_limit=sys.maxsize)
-    except ValidationError as exc:
-        raise _bad_request(_problems(exc)) from exc
-    except ValueError as exc:
-        raise _bad_request(str(exc)) from exc
+    return Submitter(context).cancel_all(vo_name)
 
 
-def _problems(exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors(include_url=False, include_input=False):
-        where = _location(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(problems)
+def submit(
+    context: Context,
+    job: dict[str, Any],
+    delegation_lifetime: timedelta = timedelta(hours=7),
+    force_delegation: bool = False,
+    delegate_when_lifetime_lt: timedelta = timedelta(hours=2),
+) -> str:
+    """Submit a job made by `new_job` (or `new_staging_job`, `new_delete_job`); gives the job id.
 
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    # ("transfers", 0, "sources") -> "files[0].sources": the names of the body the user built.
-    parts = ["files" if (index, part) == (0, "transfers") else part for index, part in enumerate(loc)]
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".")
+    Sends the official body (``build_submission``: job parameters such as ``checksum`` or ``file_metadata``
+    moved into the files). Differences: the body is checked first with the typed client's rules (ClientError
+    "Bad request: <field>: <problem>", nothing sent), then the credential is delegated (X.509 only, as
+    `delegate`), then ``POST /jobs``. Deletion jobs are sent unchecked and refused by the server:
+    MethodNotAllowed (a ClientError). Typed: ``client.jobs.submit(JobSpec(...))``.
+    """
+    body = submission_body(job.get("files"), job.get("delete"), job.get("params") or {}, job.get("staging"))
+    check_submission(body)
+    delegate(context, delegation_lifetime, force_delegation, delegate_when_lifetime_lt)
+    return post_job(context, body)

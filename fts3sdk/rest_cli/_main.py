@@ -1,0 +1,98 @@
+"""The console-script entry points: run one command as the official scripts do (errors on stdout, exit 1)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import traceback
+from typing import NoReturn
+
+__all__ = [
+    "ban_main",
+    "delegate_main",
+    "delete_submit_main",
+    "server_status_main",
+    "transfer_cancel_main",
+    "transfer_list_main",
+    "transfer_status_main",
+    "transfer_submit_main",
+    "whoami_main",
+]
+
+
+def _refuse_next_to_the_official() -> None:
+    from fts3sdk.compat._finder import foreign_fts3
+
+    where = foreign_fts3()
+    if where is not None:
+        print(
+            f"{sys.argv[0]}: this is fts3sdk-compat's command, but the official fts3 client is installed too "
+            f"({where}); uninstall one of them (pip uninstall fts3sdk-compat, or pip uninstall fts3)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
+def _run(module: str, name: str, *, exit_with_result: bool = False) -> NoReturn:
+    from fts3sdk.rest_cli._output import setup
+
+    _refuse_next_to_the_official()
+    # pydantic scans every installed distribution for plugins on its first validator; a command has none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    setup()
+    try:
+        command = getattr(importlib.import_module(f"fts3sdk.rest_cli.{module}"), name)()
+        result = command(sys.argv[1:])
+    except Exception as exc:
+        logging.critical(str(exc))
+        if logging.getLogger().getEffectiveLevel() == logging.DEBUG:
+            traceback.print_exc()
+        sys.exit(1)
+    sys.exit(result if exit_with_result else 0)
+
+
+def whoami_main() -> NoReturn:
+    """``fts-rest-whoami``."""
+    _run("whoami", "WhoAmI")
+
+
+def delegate_main() -> NoReturn:
+    """``fts-rest-delegate``."""
+    _run("delegator", "Delegator")
+
+
+def transfer_submit_main() -> NoReturn:
+    """``fts-rest-transfer-submit``."""
+    _run("jobsubmitter", "JobSubmitter")
+
+
+def transfer_status_main() -> NoReturn:
+    """``fts-rest-transfer-status``."""
+    _run("jobshower", "JobShower")
+
+
+def transfer_list_main() -> NoReturn:
+    """``fts-rest-transfer-list``."""
+    _run("joblister", "JobLister")
+
+
+def transfer_cancel_main() -> NoReturn:
+    """``fts-rest-transfer-cancel``."""
+    _run("jobcanceller", "JobCanceller")
+
+
+def ban_main() -> NoReturn:
+    """``fts-rest-ban``."""
+    _run("banning", "Banning")
+
+
+def server_status_main() -> NoReturn:
+    """``fts-rest-server-status`` (its exit status is what ``--is-active`` computes)."""
+    _run("serverstatus", "ServerStatus", exit_with_result=True)
+
+
+def delete_submit_main() -> NoReturn:
+    """``fts-rest-delete-submit``."""
+    _run("jobdeletionsubmitter", "JobDeletionSubmitter")

@@ -1,0 +1,123 @@
+"""The options of ``fts-rest-transfer-submit``, in the official order with the official help, and its defaults."""
+
+from __future__ import annotations
+
+from optparse import OptionParser
+from typing import Any
+
+__all__ = ["DEFAULT_PARAMS", "add_submit_options"]
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "checksum": "ADLER32",
+    "overwrite": False,
+    "overwrite_on_retry": False,
+    "overwrite_when_only_on_disk": False,
+    "overwrite_hop": False,
+    "reuse": False,
+    "job_metadata": None,
+    "file_metadata": None,
+    "staging_metadata": None,
+    "archive_metadata": None,
+    "filesize": None,
+    "gridftp": None,
+    "spacetoken": None,
+    "source_spacetoken": None,
+    "verify_checksum": "n",
+    "copy_pin_lifetime": -1,
+    "bring_online": -1,
+    "dst_file_report": False,
+    "archive_timeout": -1,
+    "timeout": None,
+    "fail_nearline": False,
+    "retry": 0,
+    "priority": None,
+    "multihop": False,
+    "credential": None,
+    "nostreams": None,
+    "s3alternate": False,
+    "ipv4": False,
+    "ipv6": False,
+    "buffer_size": None,
+    "strict_copy": False,
+    "disable_cleanup": False,
+    "activity": None,
+    "scitag": None,
+    "unmanaged_tokens": False,
+}
+"""The job parameters the official command starts from (then the bulk file's, then the options given)."""
+
+_FLAG = {"action": "store_true"}
+
+_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("-b", "--blocking"), {"dest": "blocking", "default": False, **_FLAG,
+        "help": "blocking mode. Wait until the operation completes."}),
+    (("-i", "--interval"), {"dest": "poll_interval", "type": "int", "default": 30,
+        "help": "interval between two poll operations in blocking mode."}),
+    (("-e", "--expire"), {"dest": "proxy_lifetime", "type": "int", "default": 420,
+        "help": "expiration time of the delegation in minutes."}),
+    (("--delegate-when-lifetime-lt",), {"type": int, "default": 120,
+        "help": "delegate the proxy when the remote lifetime is less than this value (in minutes)"}),
+    (("-o", "--overwrite"), {"dest": "overwrite", **_FLAG, "help": "overwrite files."}),
+    (("--overwrite-on-retry",), {"dest": "overwrite_on_retry", **_FLAG, "help": "overwrite files on retries."}),
+    (("--overwrite-when-only-on-disk",), {"dest": "overwrite_when_only_on_disk", **_FLAG,
+        "help": "overwrite file when file locality is only disk."}),
+    (("--overwrite-hop",), {"dest": "overwrite_hop", **_FLAG,
+        "help": "overwrite all files except the destination in a multihop submission."}),
+    (("-r", "--reuse"), {"dest": "reuse", **_FLAG, "help": "enable session reuse for the transfer job."}),
+    (("--job-metadata",), {"dest": "job_metadata", "help": "transfer job metadata."}),
+    (("--file-metadata",), {"dest": "file_metadata", "help": "file metadata."}),
+    (("--staging-metadata",), {"dest": "staging_metadata", "help": "staging metadata."}),
+    (("--archive-metadata",), {"dest": "archive_metadata", "help": "archive metadata."}),
+    (("--file-size",), {"dest": "file_size", "type": "long", "help": "file size (in Bytes)"}),
+    (("-g", "--gparam"), {"dest": "gridftp_params", "help": "GridFTP parameters."}),
+    (("-t", "--destination-spacetoken"), {"dest": "destination_spacetoken",
+        "help": "the destination space token or its description."}),
+    (("-S", "--source-spacetoken"), {"dest": "source_spacetoken",
+        "help": "the source space token or its description."}),
+    (("-K", "--compare-checksum"), {"dest": "compare_checksum", "default": False, **_FLAG,
+        "help": "deprecated: compare checksums between source and destination."}),
+    (("-C", "--checksum-mode"), {"dest": "checksum_mode", "type": "string",
+        "help": "compare checksums in source, target, both or none."}),
+    (("--copy-pin-lifetime",), {"dest": "pin_lifetime", "type": "long",
+        "help": "pin lifetime of the copy in seconds. This will trigger a bring online operation."}),
+    (("--bring-online",), {"dest": "bring_online", "type": "long",
+        "help": "bring online timeout in seconds. This will trigger a bring online operation."}),
+    (("--dst-file-report",), {"dest": "dst_file_report", **_FLAG,
+        "help": "report on the destination tape file if it already exists and overwrite is off."}),
+    (("--archive-timeout",), {"dest": "archive_timeout", "type": "long", "help": "archive timeout in seconds."}),
+    (("--timeout",), {"dest": "timeout", "type": "long", "help": "transfer timeout in seconds."}),
+    (("--fail-nearline",), {"dest": "fail_nearline", **_FLAG, "help": "fail the transfer is the file is nearline."}),
+    (("--dry-run",), {"dest": "dry_run", "default": False, **_FLAG,
+        "help": "do not send anything, just print the JSON message."}),
+    (("-f", "--file"), {"dest": "bulk_file", "type": "string", "help": "Name of configuration file"}),
+    (("--retry",), {"dest": "retry", "type": "int",
+        "help": "Number of retries. If 0, the server default will be used.If negative, there will be no retries."}),
+    (("-p", "--priority"), {"dest": "priority", "type": "int",
+        "help": "job priority from 1 to 5 (default 3 server-side)"}),
+    (("-m", "--multi-hop"), {"dest": "multihop", **_FLAG, "help": "submit a multihop transfer."}),
+    (("--cloud-credentials",), {"dest": "cloud_cred", "help": "use cloud credentials for the job (i.e. dropbox)."}),
+    (("--nostreams",), {"dest": "nostreams", "help": "number of streams"}),
+    (("--ipv4",), {"dest": "ipv4", **_FLAG, "help": "force ipv4"}),
+    (("--ipv6",), {"dest": "ipv6", **_FLAG, "help": "force ipv6"}),
+    (("--s3alternate",), {"dest": "s3alternate", **_FLAG, "help": "use S3 alternate URL"}),
+    (("--buffer-size", "--buff-size"), {"dest": "buffer_size", "type": int,
+        "help": "TCP buffer size (expressed in bytes) that will be used for the given transfer job"}),
+    (("--strict-copy",), {"dest": "strict_copy", **_FLAG, "help": "disable all checks, just copy the file"}),
+    (("--disable-cleanup",), {"dest": "disable_cleanup", **_FLAG,
+        "help": "disable the copy clean-up happening when a transfer fails"}),
+    (("--activity",), {"dest": "activity", "type": "string", "help": "transfer activity label"}),
+    (("--scitag",), {"dest": "scitag", "type": int,
+        "help": "SciTag flow label (value must be in the [65, 65535] range)"}),
+    (("--src-access-token",), {"dest": "src_access_token",
+        "help": "The source access token in token-based transfers"}),
+    (("--dst-access-token",), {"dest": "dst_access_token",
+        "help": "The destination access token in token-based transfers"}),
+    (("--unmanaged-tokens",), {"dest": "unmanaged_tokens", **_FLAG,
+        "help": "instruct server to not manage the token lifecycle"}),
+]  # fmt: skip
+
+
+def add_submit_options(parser: OptionParser) -> None:
+    """Add the submission options to ``parser``, after the common ones."""
+    for flags, settings in _OPTIONS:
+        parser.add_option(*flags, **settings)
