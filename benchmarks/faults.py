@@ -129,15 +129,11 @@ class ResetProxy:
                     return
 
     def _reset(self, client: socket.socket, upstream: socket.socket, kind: str) -> None:
-        """Reset the client's connection; end the server's side gently, reading whatever it still sends."""
+        """Reset both connections, as a network fault does: the server too loses the client mid-exchange."""
         with self._lock:
             setattr(self.counts, kind, getattr(self.counts, kind) + 1)
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_RESET)
-        with contextlib.suppress(OSError):
-            upstream.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + 2
-            while time.monotonic() < deadline and _receive(upstream, wait=0.2) != b"":
-                pass
+        for sock in (client, upstream):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_RESET)
 
     def close(self) -> None:
         """Stop and join every relay (bounded waits)."""
@@ -155,10 +151,8 @@ class ResetProxy:
         self.close()
 
 
-def _receive(sock: socket.socket, *, wait: float | None = None) -> bytes | None:
-    """A chunk; ``b""`` at the end of the stream or on an error; ``None`` when ``wait`` passed without data."""
-    if wait is not None and not select.select([sock], [], [], wait)[0]:
-        return None
+def _receive(sock: socket.socket) -> bytes:
+    """A chunk; ``b""`` at the end of the stream or on an error."""
     try:
         return sock.recv(_CHUNK)
     except OSError:

@@ -115,10 +115,10 @@ def segment_problem(text: str) -> str | None:
     return None
 
 
-def segment(value: str | int, what: str = "path segment") -> str:
+def segment(value: str | int, what: str) -> str:
     """Quote a caller's value as exactly one path segment; ValueError when it would change the route.
 
-    ``what`` names the value in the error (``job id``, ``field name``...).
+    ``what`` says what the value is, for the error (``job id``, ``VO name``, ``link name``...).
     """
     text = str(value)
     problem = segment_problem(text)

@@ -17,10 +17,12 @@ __all__ = [
     "BearerAuth",
     "CertificateFiles",
     "InsecureRequestWarning",
+    "NamedPath",
     "Passphrase",
     "Token",
     "discover_certificate",
     "load_chain",
+    "origin_of",
     "ssl_context",
     "trust_location",
 ]
@@ -40,6 +42,26 @@ Token = str | Callable[[], str]
 
 class InsecureRequestWarning(UserWarning):
     """TLS verification of the server was turned off."""
+
+
+@dataclass(frozen=True)
+class NamedPath(os.PathLike[str]):
+    """A path that says where its name came from, for messages: ``NamedPath("p.pem", "from --cert")``.
+
+    Given as ``cert``, ``key`` or ``ca_path``, the errors about the file name ``origin`` as they do for a
+    discovered file (``"from X509_USER_PROXY"``).
+    """
+
+    path: str
+    origin: str
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+def origin_of(path: object) -> str | None:
+    """The ``origin`` of a `NamedPath`; ``None`` for any other path."""
+    return path.origin if isinstance(path, NamedPath) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +115,7 @@ def trust_location(
     """
     env = os.environ if environ is None else environ
     if ca_path:
-        return Path(ca_path), "given"
+        return Path(ca_path), origin_of(ca_path) or "given"
     if env.get("X509_CERT_DIR"):
         return Path(env["X509_CERT_DIR"]), "from X509_CERT_DIR"
     if GRID_CA_DIR.is_dir():

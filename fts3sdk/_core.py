@@ -23,6 +23,7 @@ from fts3sdk._config import (
     Token,
     discover_certificate,
     load_chain,
+    origin_of,
     ssl_context,
     trust_location,
 )
@@ -192,7 +193,8 @@ def _certificate(
     if token is not None or anonymous:
         return None
     if cert is not None:
-        return CertificateFiles(Path(cert).expanduser(), Path(key or cert).expanduser(), _once(passphrase))
+        files = (Path(cert).expanduser(), Path(key or cert).expanduser())
+        return CertificateFiles(*files, _once(passphrase), origin_of(cert), origin_of(key or cert))
     found = discover_certificate()
     if found is None:
         globus = Path.home() / ".globus" / "usercert.pem"

@@ -44,6 +44,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -126,11 +127,18 @@ class FTS3ClientException(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self._context(), self.__dict__))
 
+    if sys.version_info < (3, 11):
+
+        def add_note(self, note: str) -> None:
+            """Add a line of context (PEP 678's ``add_note``, which Python 3.10 lacks)."""
+            self.__notes__ = [*getattr(self, "__notes__", ()), note]
+
     def describe(self) -> str:
-        """One line for people: the legacy text with the server's message and the request it answered.
+        """One line for people: the legacy text with the server's message, the request it answered and any notes.
 
         Never a raw JSON or HTML body. An HTTP error names its request (``... (in reply to GET /whoami)``), so
-        a failure before a submission is not taken for the submission.
+        a failure before a submission is not taken for the submission; a note (`add_note`) says what the
+        failure means for the operation, e.g. that no job was submitted.
         """
         text = str(self) or type(self).__name__
         body = (self.body or "").strip()
@@ -142,6 +150,7 @@ class FTS3ClientException(Exception):
         request = self._request_line()
         if request is not None and self.status_code is not None and request not in text:
             notes.append(f"in reply to {request}")
+        notes += [note for note in getattr(self, "__notes__", ()) if isinstance(note, str)]
         if notes:
             text = f"{text} ({'; '.join(notes)})"
         return " ".join(text.split())

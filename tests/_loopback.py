@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
+from fts3sdk.testing._https import lingering_close
+
 _POLL = 0.1
 _JOIN = 5.0
 _LINGER_RESET = struct.pack("ii", 1, 0)
@@ -94,7 +96,7 @@ class LoopbackServer:
                     conn.do_handshake()
                 except ssl.SSLError:
                     if self.linger:
-                        _linger(conn)
+                        lingering_close(conn)  # as Apache does
                     return
                 conn.settimeout(_POLL)
             self._converse(conn)
@@ -166,24 +168,6 @@ class LoopbackServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def _linger(sock: socket.socket) -> None:
-    """Close after a failed handshake as Apache does: the alert sent, read what the client still sends, then close.
-
-    Closing at once with the client's request unread would reset the connection, and a reset can overtake the
-    alert the client has not read yet.
-    """
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_WR)  # on an SSLSocket this also drops the TLS state: recv reads the raw socket
-        sock.settimeout(_POLL)
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline:
-            try:
-                if not sock.recv(65536):
-                    break
-            except TimeoutError:
-                continue
 
 
 def closes_idle(body: bytes, idle: float) -> Behaviour:

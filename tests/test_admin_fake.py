@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from fts3sdk import Client, StorageSettings, errors
@@ -282,3 +284,19 @@ def test_broken_answers_over_https(
         )
         assert registered.service_api_url == "https://api.example.org"
         assert client.config.hosts(), "the connection broken by the server is not reused"
+
+
+def test_a_204_over_https_has_no_content_type(
+    fts_pki: ThrowawayPKI, fts_key_pool: KeyPool, fts_user_cert: IssuedCertificate
+) -> None:
+    """As behind Apache (the admin-api recordings): a 204 carries neither Content-Type nor a body length."""
+    fake = FakeFTS(pki=fts_pki, key_pool=fts_key_pool)
+    fake.grant(ALICE, "config")
+    context = ssl.create_default_context(cafile=str(fts_pki.ca_path))
+    context.load_cert_chain(str(fts_user_cert.cert_path), str(fts_user_cert.key_path))
+    with fake.serve_https(fts_pki) as server, httpx.Client(verify=context) as http:
+        answer = http.delete(f"{server.url}/config/global", params={"vo_name": "dteam"})
+    assert answer.status_code == 204
+    assert "content-type" not in answer.headers
+    assert "content-length" not in answer.headers
+    assert answer.content == b""

@@ -125,7 +125,7 @@ def test_dry_run_of_a_bulk_file_from_stdin(monkeypatch: pytest.MonkeyPatch, caps
         (["status", "some-job"], "no endpoint: give --endpoint"),
         (["cancel", "--all", "job"], "give job id(s), one job id with --files, or --all"),
         (["ban", "--storage", "gsiftp://se", "--user", "/CN=x", "-s", "https://fts:8446"], "exactly one of"),
-        (["list", "--state", "DONE", "-s", "https://fts:8446"], "unknown job state(s) DONE"),
+        (["list", "--state", "DONE", "-s", "https://fts:8446"], "unknown job state 'DONE'; known: SUBMITTED, READY"),
     ],
 )
 def test_usage_errors_print_one_line_and_exit_2(
@@ -228,3 +228,24 @@ def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
     assert done.returncode == 1
     assert "pip install 'fts3sdk[cli]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_state_filter_is_the_clients(capsys: pytest.CaptureFixture[str]) -> None:
+    """The one check of `JobState.checked`: a hint for a misspelling, every unknown state named, no API advice."""
+    assert main(["list", "--state", "FINSHED", "--state", "running,Finished", "-s", "https://fts:8446"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(
+        "error: unknown job states 'FINSHED' (did you mean FINISHED?), 'running'; known: SUBMITTED, READY, ACTIVE"
+    )
+    assert "JobState(" not in line, "the command line cannot make a state on purpose"
+
+
+def test_the_priority_bounds_are_the_limits_module() -> None:
+    """The command line's bounds come from `fts3sdk.models._limits`: narrowed there, --priority follows."""
+    done = _python(
+        "import fts3sdk.models._limits as limits; limits.PRIORITY = limits.Range(1, 3); "
+        "from fts3sdk.cli import main; "
+        f"raise SystemExit(main(['submit', '--priority', '4', '--dry-run', {SRC!r}, {DST!r}]))"
+    )
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert done.stderr.strip() == "error: --priority 4: must be 3 or less (see 'fts3sdk submit --help')"

@@ -145,7 +145,8 @@ def test_a_certificate_not_yet_valid(pki: ThrowawayPKI, capsys: pytest.CaptureFi
     assert str(caught.value) == expected
     assert caught.value.not_before == start
     code, line = cli_line(capsys, "whoami", "--cert", str(future.cert_path), "--key", str(future.key_path))
-    assert (code, line) == (ExitCode.AUTH, f"error: {expected}")
+    named = expected.replace(str(future.cert_path), f"{future.cert_path} (from --cert)")
+    assert (code, line) == (ExitCode.AUTH, f"error: {named}")
 
 
 # --- missing, unreadable, not PEM --------------------------------------------------------------------------
@@ -202,6 +203,20 @@ def test_a_missing_ca_location_is_typed(
     junk.write_text("not a certificate")
     with pytest.raises(errors.BadCALocation, match=rf"^CA location unusable: the CA bundle {junk} \(given\): "):
         Client(ENDPOINT, anonymous=True, ca_path=junk)
+
+
+def test_the_command_line_names_its_options_as_the_source(
+    alice: IssuedCertificate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.pem"
+    cases = [
+        (["--cert", str(missing)], f"credential file not found: {missing} (from --cert)"),
+        (["--cert", str(alice.cert_path), "--key", str(missing)], f"credential file not found: {missing} (from --key)"),
+        (["--capath", str(missing)], f"CA location not found: {missing} (from --capath)"),
+        (["--cert", str(tmp_path)], f"cannot read {tmp_path} (from --cert): Is a directory"),
+    ]
+    for options, expected in cases:
+        assert cli_line(capsys, "whoami", *options) == (ExitCode.AUTH, f"error: {expected}"), options
 
 
 # --- key problems -------------------------------------------------------------------------------------------

@@ -130,6 +130,36 @@ def test_every_builder_refuses_route_changing_segments(client: Client, wire: Cou
     assert wire.requests == []
 
 
+@pytest.mark.parametrize(
+    ("call", "what"),
+    [
+        (lambda c: c.config.links.get(".."), "link name"),
+        (lambda c: c.config.links.delete("a/b"), "link name"),
+        (lambda c: c.config.activity_shares.get(".."), "VO name"),
+        (lambda c: c.config.activity_shares.delete("."), "VO name"),
+        (lambda c: c.config.cloud_storages.users(".."), "cloud storage name"),
+        (lambda c: c.config.cloud_storages.delete(".."), "cloud storage name"),
+        (lambda c: c.config.cloud_storages.add_user("..", vo="dteam"), "cloud storage name"),
+        (lambda c: c.config.cloud_storages.remove_user("..", "dteam"), "cloud storage name"),
+        (lambda c: c.config.cloud_storages.remove_user("DROPBOX", "/DC=org/CN=Alice"), "cloud storage user or VO"),
+        (lambda c: c.config.cloud_storages.remove_user("DROPBOX", ".."), "cloud storage user or VO"),
+    ],
+)
+def test_the_admin_builders_name_the_value(
+    client: Client, wire: Counting, call: Callable[[Client], object], what: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^not a {what}: '") as caught:
+        call(client)
+    assert "path segment" not in str(caught.value)
+    assert str(caught.value).endswith("(nothing was sent)")
+    assert wire.requests == []
+
+
+def test_every_segment_is_named() -> None:
+    with pytest.raises(TypeError):
+        segment("x")  # type: ignore[call-arg]  # what the value is must be said
+
+
 def test_the_easy_facade_refuses_them_too(fake: FakeFTS, wire: Counting) -> None:
     with fts3.Context(URL, transport=wire, no_creds=True) as context:
         wire.requests.clear()  # the endpoint probe

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from fts3sdk.testing import Identity, IssuedCertificate, KeyPool
 from tests.recordings import Recording, SetName, load, names
-from tests.test_testing import HOST, Credentials, World, assert_same_shape, assert_same_text
+from tests.test_testing import HOST, Credentials, World, assert_same_shape, assert_same_text, expected_content_type
 from tests.test_testing import credentials as credentials
 
 ADMIN: SetName = "admin-api"
@@ -300,6 +300,7 @@ def test_recording(name: str, admin_world: AdminWorld) -> None:
     rec = load(name, ADMIN)
     answer = admin_world.send(rec)
     assert answer.response.status_code == rec.status, answer.body[:2000]
+    assert answer.response.headers.get("content-type") == expected_content_type(rec), "content-type (none on a 204)"
     for header, value in rec.headers.items():
         assert answer.response.headers.get(header) == value, header
     assert answer.transport_error == rec.transport_error

@@ -124,14 +124,14 @@ def test_a_rejected_submit_says_no_job_was_sent_on_the_command_line(
 
 @pytest.mark.anyio
 async def test_the_async_client_reads_the_alert_too(
-    fts_pki: ThrowawayPKI, host: IssuedCertificate, stranger: IssuedCertificate
+    fts_server: HTTPSServer, fts_fake: FakeFTS, fts_pki: ThrowawayPKI, stranger: IssuedCertificate
 ) -> None:
-    with LoopbackServer(lambda _: http_response(b"{}"), tls=tls_server_context(host, fts_pki)) as server:
-        async with AsyncClient(
-            server.url, cert=stranger.cert_path, key=stranger.key_path, ca_path=fts_pki.ca_dir
-        ) as client:
-            with pytest.raises(errors.CertificateRejected, match=r"\(TLS alert: unknown CA\)"):
-                await client.whoami()
+    async with AsyncClient(
+        fts_server.url, cert=stranger.cert_path, key=stranger.key_path, ca_path=fts_pki.ca_dir
+    ) as client:
+        with pytest.raises(errors.CertificateRejected, match=r"\(TLS alert: unknown CA\)"):
+            await client.jobs.submit(SPEC, delegate=False)
+    assert fts_fake.jobs() == []
 
 
 # --- the client does not trust the server ------------------------------------------------------------------
@@ -199,8 +199,18 @@ def test_http_to_a_tls_port(fts_pki: ThrowawayPKI, host: IssuedCertificate, caps
     assert (code, line) == (ExitCode.CONNECTION, str(caught.value))
 
 
+def test_http_to_the_fake_servers_tls_port(fts_server: HTTPSServer, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = fts_server.url.replace("https://", "http://")
+    with Client(plain, anonymous=True) as client, pytest.raises(errors.WrongProtocol) as caught:
+        client.jobs.submit(SPEC, delegate=False)
+    assert str(caught.value).endswith(f"use {fts_server.url}/jobs; the server did not read the request")
+    code, line = cli(capsys, "whoami", "-s", plain)
+    assert code == ExitCode.CONNECTION
+    assert line.endswith(f"use {fts_server.url}/whoami; the server did not read the request")
+
+
 def test_http_to_a_tls_port_that_resets(fts_pki: ThrowawayPKI, host: IssuedCertificate) -> None:
-    # Like fts3sdk.testing's own server: the plain request is reset unread, so the client asks the port for TLS.
+    # A TLS server that closes at once: the plain request is reset unread, so the client asks the port for TLS.
     context = tls_server_context(host, fts_pki)
     with LoopbackServer(lambda _: http_response(b"{}"), tls=context, linger=False) as server:
         plain = server.url.replace("https://", "http://")
@@ -328,4 +338,7 @@ def test_a_server_error_before_the_submission_says_which_request(
     err = capsys.readouterr().err.strip()
     assert code == ExitCode.SERVER
     assert seen == ["GET /whoami"], "no job was sent"
-    assert err == "error: Server error: 500 (database unavailable; in reply to GET /whoami)"
+    assert err == (
+        "error: Server error: 500 (database unavailable; in reply to GET /whoami; before the submission: no job "
+        "was submitted)"
+    )

@@ -24,6 +24,7 @@ from fts3sdk.cli._output import (
 )
 from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
 from fts3sdk.errors import FTS3ClientException
+from fts3sdk.models._limits import LIST_LIMIT
 
 __all__ = ["cancel", "exit_code_for", "exit_for", "list_jobs", "print_errors", "report", "status", "watch"]
 
@@ -152,13 +153,11 @@ def report_found(jobs: Sequence[Job], conn: Connection, *, several: bool) -> Non
         console().print(jobs_table(jobs))
 
 
-def _states(values: Sequence[str]) -> list[str]:
-    states = [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
-    unknown = [state for state in states if not JobState(state).is_known]
-    if unknown:
-        known = ", ".join(member.value for member in JobState)
-        raise ValueError(f"unknown job state(s) {', '.join(unknown)}; known: {known}")
-    return states
+def _states(values: Sequence[str]) -> list[JobState]:
+    from fts3sdk.models.states import state_filter
+
+    parts = [part for value in values for part in value.split(",") if part.strip()]
+    return state_filter(JobState, parts, for_code=False)
 
 
 @with_options(CONNECTION)
@@ -171,7 +170,7 @@ def list_jobs(
     source_se: Annotated[str | None, typer.Option("--source-se", help="Only jobs from this storage.")] = None,
     dest_se: Annotated[str | None, typer.Option("--dest-se", help="Only jobs to this storage.")] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, max=500, help="At most this many, newest first.")
+        int | None, typer.Option("--limit", "-n", min=1, max=LIST_LIMIT.high, help="At most this many, newest first.")
     ] = None,
     time_window: Annotated[
         float | None, typer.Option("--time-window", min=0, help="Only jobs finished in the last HOURS (with --state).")

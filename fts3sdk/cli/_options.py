@@ -12,6 +12,7 @@ import functools
 import getpass
 import inspect
 import logging
+import os
 import sys
 import traceback
 import warnings
@@ -97,26 +98,23 @@ class Connection:
         """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
         if not self.endpoint:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
-        for what, path in (("certificate", self.cert), ("key", self.key), ("CA location", self.capath)):
-            if path is not None and not path.exists():
-                raise _credential_error(f"{what} not found: {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
-                return Client(
+                return Client(  # it checks the files, naming the options they came from
                     self.endpoint,
-                    cert=self.cert,
-                    key=self.key,
+                    cert=_named(self.cert, "--cert"),
+                    key=_named(self.key, "--key"),
                     passphrase=self.passphrase,
                     token=self.token or None,
                     verify=not self.insecure,
-                    ca_path=self.capath,
+                    ca_path=_named(self.capath, "--capath"),
                     retries=self.retries,
                     user_agent=f"fts3sdk-cli/{__version__}",
                     transport=self.runtime.transport,
                 )
             except OSError as exc:
-                raise _credential_error(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
+                raise errors.CredentialError(f"cannot read the credential or CA files: {_os_error(exc)}") from exc
             except errors.BadEndpoint as exc:
                 if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
                     raise
@@ -133,15 +131,15 @@ class Connection:
         cache = self.runtime.passphrases
         if "key" not in cache:
             if not sys.stdin.isatty():
-                raise _credential_error("the private key is encrypted: run in a terminal, or make a proxy first")
+                raise errors.CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
 
 
-def _credential_error(message: str) -> Exception:
-    from fts3sdk.credentials import CredentialError  # cryptography only when a credential problem is reported
+def _named(path: Path | None, flag: str) -> os.PathLike[str] | None:
+    from fts3sdk._config import NamedPath
 
-    return CredentialError(message)
+    return None if path is None else NamedPath(str(path), f"from {flag}")
 
 
 def _os_error(exc: OSError) -> str:

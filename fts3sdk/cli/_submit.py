@@ -26,6 +26,7 @@ from fts3sdk.cli._options import (
 )
 from fts3sdk.cli._output import print_json
 from fts3sdk.cli._problems import InputError, Location, dotted, problem_lines
+from fts3sdk.models._limits import PRIORITY, SCITAG
 
 __all__ = ["JOB_OPTIONS", "TRANSFER_OPTIONS", "build_spec", "submit"]
 
@@ -55,7 +56,14 @@ JOB_OPTIONS: Table = (
         "-C",
         help="Which checksums to compare.",
     ),
-    _value("priority", int, "--priority", min=1, max=5, help="Priority, 1 (lowest) to 5 (highest)."),
+    _value(
+        "priority",
+        int,
+        "--priority",
+        min=PRIORITY.low,
+        max=PRIORITY.high,
+        help=f"Priority, {PRIORITY.low} (lowest) to {PRIORITY.high} (highest).",
+    ),
     _value("retry", int, "--retry", help="Retries per file (negative: none; 0: server default)."),
     _value("retry_delay", int, "--retry-delay", min=0, help="Seconds between retries."),
     _value("job_metadata", str, "--job-metadata", "--metadata", help="Job metadata: JSON, or a text label."),
@@ -83,7 +91,7 @@ TRANSFER_OPTIONS: Table = (
     _value("filesize", int, "--filesize", "--file-size", min=0, help="Expected size in bytes.", panel=_TRANSFER),
     _value("metadata", str, "--file-metadata", help="File metadata: JSON, or a text label.", panel=_TRANSFER),
     _value("activity", str, "--activity", help="Activity share.", panel=_TRANSFER),
-    _value("scitag", int, "--scitag", min=65, max=65535, help="SciTag flow label.", panel=_TRANSFER),
+    _value("scitag", int, "--scitag", min=SCITAG.low, max=SCITAG.high, help="SciTag flow label.", panel=_TRANSFER),
 )
 """Options applied to every transfer that does not set them itself (in a bulk file)."""
 

@@ -94,19 +94,35 @@ class OpenEnum(str, enum.Enum):
         yet (``JobState("NEWSTATE")``); a plain string must name a known member, in any case (the server's
         database compares them case-insensitively): a misspelt filter would otherwise match nothing, silently.
         """
+        found = cls._lookup(value)
+        if found is None:
+            raise ValueError(cls.unknown_message([value]))
+        return found
+
+    @classmethod
+    def _lookup(cls: type[_E], value: str) -> _E | None:
         if isinstance(value, cls):
             return value
-        wanted = str(value).strip()
-        for member in cls:
-            if member.value.upper() == wanted.upper():
-                return member
+        wanted = str(value).strip().upper()
+        return next((member for member in cls if member.value.upper() == wanted), None)
+
+    @classmethod
+    def unknown_message(cls, values: list[str], *, for_code: bool = True) -> str:
+        """Why ``values`` are refused: each named, with the closest known value, then the known ones.
+
+        ``for_code`` adds how a program sends a value this SDK does not know yet; a command line cannot.
+        """
         known = [member.value for member in cls]
-        close = difflib.get_close_matches(wanted.upper(), known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ValueError(
-            f"unknown {_words(cls.__name__)} {value!r}{hint}; known: {', '.join(known)}. "
-            f"A value this SDK does not know yet is sent on purpose as {cls.__name__}({wanted!r})"
-        )
+        named = []
+        for value in values:
+            close = difflib.get_close_matches(str(value).strip().upper(), known, n=1)
+            named.append(f"{value!r}{f' (did you mean {close[0]}?)' if close else ''}")
+        words = _words(cls.__name__) + ("s" if len(values) > 1 else "")
+        message = f"unknown {words} {', '.join(named)}; known: {', '.join(known)}"
+        if for_code:
+            wanted = str(values[0]).strip()
+            message += f". A value this SDK does not know yet is sent on purpose as {cls.__name__}({wanted!r})"
+        return message
 
     def __str__(self) -> str:
         return str(self.value)

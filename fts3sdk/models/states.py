@@ -169,12 +169,22 @@ class BanStatus(OpenEnum):
 _S = TypeVar("_S", bound=OpenEnum)
 
 
-def state_filter(kind: type[_S], states: Iterable[_S | str] | str) -> list[_S]:
-    """The states of a ``state_in`` filter, checked: a misspelt one is a ValueError naming the known states.
+def state_filter(kind: type[_S], states: Iterable[_S | str] | str, *, for_code: bool = True) -> list[_S]:
+    """The states of a ``state_in`` filter, checked: misspelt ones are a ValueError naming the known states.
 
     ``states`` is an iterable, or one comma-separated string. Members are taken as they are, and so is a state
     a newer server has that this SDK does not know, when made on purpose: ``JobState("NEWSTATE")``. A plain
-    string must name a known state (any case; the canonical form is sent).
+    string must name a known state (any case; the canonical form is sent). Every unknown one is named; with
+    ``for_code=False`` (a command line) the message leaves out how a program sends an unknown state.
     """
     items = states.split(",") if isinstance(states, str) else list(states)
-    return [kind.checked(item) for item in items]
+    members: list[_S] = []
+    unknown: list[str] = []
+    for item in items:
+        try:
+            members.append(kind.checked(item))
+        except ValueError:
+            unknown.append(item)
+    if unknown:
+        raise ValueError(kind.unknown_message(unknown, for_code=for_code))
+    return members

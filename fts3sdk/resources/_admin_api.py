@@ -80,7 +80,7 @@ def autocomplete(kind: AutocompleteKind, term: str | None) -> Endpoint[list[str]
     if kind not in get_args(AutocompleteKind):
         raise ValueError(f"kind must be one of {', '.join(get_args(AutocompleteKind))}, not {kind!r}")
     params = {} if term is None else {"term": term}
-    return Endpoint("GET", f"/autocomplete/{segment(kind)}", model(list[str]), params)
+    return Endpoint("GET", f"/autocomplete/{segment(kind, 'autocomplete kind')}", model(list[str]), params)
 
 
 def force_start(file_ids: Iterable[int]) -> Endpoint[list[ForceStartRefusal]]:

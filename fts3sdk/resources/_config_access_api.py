@@ -54,7 +54,7 @@ def activity_shares() -> Endpoint[dict[str, ActivityShares]]:
 
 def activity_shares_flow(vo: str) -> Flow[ActivityShares]:
     """``GET /config/activity_shares/{vo}``; the server answers 500 for a VO without shares: that is NotFound."""
-    path = f"/config/activity_shares/{segment(non_empty('vo', vo))}"
+    path = _activity_path(vo)
     try:
         found: ActivityShares = yield Endpoint("GET", path, model(ActivityShares))
     except errors.ServerError as exc:
@@ -87,7 +87,11 @@ def set_activity_shares(vo: str, weights: Mapping[str, float], active: bool) -> 
 
 def delete_activity_shares(vo: str) -> Endpoint[None]:
     """``DELETE /config/activity_shares/{vo}``: 404 when the VO has none."""
-    return Endpoint("DELETE", f"/config/activity_shares/{segment(non_empty('vo', vo))}", nothing)
+    return Endpoint("DELETE", _activity_path(vo), nothing)
+
+
+def _activity_path(vo: str) -> str:
+    return f"/config/activity_shares/{segment(non_empty('vo', vo), 'VO name')}"
 
 
 # --- cloud storages -----------------------------------------------------------------------------------------
@@ -100,8 +104,11 @@ def cloud_storages() -> Endpoint[list[CloudStorage]]:
 
 def cloud_storage_users(name: str) -> Endpoint[list[CloudStorageUser]]:
     """``GET /config/cloud_storage/{name}``: the users of one storage (404 when unknown)."""
-    path = f"/config/cloud_storage/{segment(non_empty('name', name))}"
-    return Endpoint("GET", path, model(list[CloudStorageUser]))
+    return Endpoint("GET", _cloud_path(name), model(list[CloudStorageUser]))
+
+
+def _cloud_path(name: str) -> str:
+    return f"/config/cloud_storage/{segment(non_empty('name', name), 'cloud storage name')}"
 
 
 def register_cloud_flow(name: str, *, app_key: str, app_secret: str, service_api_url: str) -> Flow[CloudStorage]:
@@ -125,7 +132,7 @@ def register_cloud_flow(name: str, *, app_key: str, app_secret: str, service_api
 
 def delete_cloud_storage(name: str) -> Endpoint[None]:
     """``DELETE /config/cloud_storage/{name}``: the storage and every credential on it (404 when unknown)."""
-    return Endpoint("DELETE", f"/config/cloud_storage/{segment(non_empty('name', name))}", nothing)
+    return Endpoint("DELETE", _cloud_path(name), nothing)
 
 
 def add_cloud_user(
@@ -137,11 +144,11 @@ def add_cloud_user(
     owner = {"user_dn": non_empty("user_dn", user_dn)} if user_dn is not None else {"vo_name": non_empty("vo", vo)}
     body: dict[str, Any] = dict(owner)
     body.update({key: value for key, value in tokens.items() if value is not None})
-    path = f"/config/cloud_storage/{segment(non_empty('name', name))}"
-    return Endpoint("POST", path, model(CloudStorageUser), json=body)
+    return Endpoint("POST", _cloud_path(name), model(CloudStorageUser), json=body)
 
 
 def remove_cloud_user(name: str, user: str) -> Endpoint[None]:
     """``DELETE /config/cloud_storage/{name}/{user or vo}``: drop the credentials of a user or a VO."""
-    path = f"/config/cloud_storage/{segment(non_empty('name', name))}/{segment(non_empty('user', user))}"
+    # A DN holds '/': refused by segment, it cannot travel in a path.
+    path = f"{_cloud_path(name)}/{segment(non_empty('user', user), 'cloud storage user or VO')}"
     return Endpoint("DELETE", path, nothing)

@@ -124,7 +124,11 @@ def links() -> Endpoint[list[LinkConfig]]:
 
 def link(symbolicname: str) -> Endpoint[LinkConfig]:
     """``GET /config/links/{name}``: one link (404 when unknown)."""
-    return Endpoint("GET", f"/config/links/{segment(non_empty('symbolicname', symbolicname))}", _LINK)
+    return Endpoint("GET", _link_path(symbolicname), _LINK)
+
+
+def _link_path(symbolicname: str) -> str:
+    return f"/config/links/{segment(non_empty('symbolicname', symbolicname), 'link name')}"
 
 
 def link_body(symbolicname: str, values: Mapping[str, object]) -> dict[str, Any]:
@@ -155,7 +159,7 @@ def set_link(symbolicname: str, values: Mapping[str, object]) -> Endpoint[LinkCo
 
 def delete_link(symbolicname: str) -> Endpoint[None]:
     """``DELETE /config/links/{name}``: 204 even for an unknown name."""
-    return Endpoint("DELETE", f"/config/links/{segment(non_empty('symbolicname', symbolicname))}", nothing)
+    return Endpoint("DELETE", _link_path(symbolicname), nothing)
 
 
 def storage_root(url: str, name: str = "source") -> str:

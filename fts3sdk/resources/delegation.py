@@ -137,7 +137,7 @@ def submit_flow(client: ClientCore, spec: JobSpec, *, delegate: Literal["auto"] 
     cache = client.delegation_cache
     trusted = wanted and delegate == "auto" and cache.fresh() is not None
     if wanted and not trusted:
-        yield from delegate_flow(client.load_credential, cache=cache)
+        yield from _before_submission(delegate_flow(client.load_credential, cache=cache))
     try:
         job_id: str = yield submit_job(body)
     except errors.NeedDelegation:
@@ -146,9 +146,22 @@ def submit_flow(client: ClientCore, spec: JobSpec, *, delegate: Literal["auto"] 
             raise
         # The credential went away since it was checked. A 419 comes before the job is built: nothing was stored.
         logger.debug("the server has no usable delegation any more: delegating and submitting again")
-        yield from delegate_flow(client.load_credential, cache=cache)
+        yield from _before_submission(delegate_flow(client.load_credential, cache=cache))
         job_id = yield submit_job(body)
     return job_id
+
+
+_NOT_SUBMITTED = "before the submission: no job was submitted"
+"""The note on an error of the requests a submit makes first (whoami, delegation info, delegating)."""
+
+
+def _before_submission(flow: Flow[str]) -> Flow[str]:
+    """``flow``, with any error of it noted: no job was submitted: a database outage fails these GETs first."""
+    try:
+        return (yield from flow)
+    except errors.FTS3ClientException as exc:
+        exc.add_note(_NOT_SUBMITTED)
+        raise
 
 
 def _has_transfer_tokens(spec: JobSpec) -> bool:

@@ -4,7 +4,10 @@ Like Apache with ``SSLVerifyClient optional`` and mod_gridsite: no certificate m
 proxy chain is verified (``VERIFY_ALLOW_PROXY_CERTS``) and the user is the first non-proxy certificate of
 the verified chain. Connections are kept alive; each response goes out in one ``sendall`` with TCP_NODELAY
 (headers and body written separately would stall ~40 ms per request on loopback: Nagle + delayed ACK).
-A fixed number of worker threads serve connections; every wait is bounded and `close` joins them all.
+A fixed number of worker threads serve connections; whatever a client does (reset mid-answer, half-close,
+garbage) ends its connection, never a worker. Connections end as Apache ends them (a lingering close: the
+last bytes sent, then the client's bytes read until it closes, bounded), so a TLS alert or a 400 is not
+overtaken by a reset. Every wait is bounded and `close` joins every thread.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import queue
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -35,9 +39,11 @@ _POLL = 0.1
 _HANDSHAKE_TIMEOUT = 10.0
 _IDLE_TIMEOUT = 15.0
 _JOIN_TIMEOUT = 5.0
+_LINGER = 2.0
 _MAX_HEAD = 64 * 1024
 _MAX_BODY = 64 * 1024 * 1024
 _DER = 2  # _ssl.ENCODING_DER
+_TEXT = "text/plain; charset=utf-8"
 
 
 class _BadRequest(Exception):
@@ -89,8 +95,7 @@ class HTTPSServer:
         self._stop.set()
         with self._open_lock:
             for sock in self._open:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+                _interrupt(sock)
         for thread in self._threads:
             thread.join(_JOIN_TIMEOUT)
         self._listener.close()
@@ -130,16 +135,18 @@ class HTTPSServer:
                 conn = self._pending.get(timeout=_POLL)
             except queue.Empty:
                 continue
-            with self._tracked(conn):
-                self._serve(conn)
+            try:
+                with self._tracked(conn):
+                    self._serve(conn)
+            except Exception:  # a bug of this server: logged; the worker serves the next connection
+                logger.exception("fts3sdk.testing: unexpected error serving a connection")
 
     @contextlib.contextmanager
     def _tracked(self, sock: socket.socket) -> Iterator[None]:
         with self._open_lock:
             self._open.add(sock)
         if self._stop.is_set():  # close() may have swept the open sockets just before this one was added
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            _interrupt(sock)
         try:
             yield
         finally:
@@ -148,16 +155,28 @@ class HTTPSServer:
             sock.close()
 
     def _serve(self, conn: socket.socket) -> None:
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.settimeout(_HANDSHAKE_TIMEOUT)
         try:
-            tls = self._context.wrap_socket(conn, server_side=True)
-        except (OSError, ssl.SSLError) as exc:
-            logger.debug("fts3sdk.testing: TLS handshake failed: %s", exc)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn.settimeout(_HANDSHAKE_TIMEOUT)
+            tls = self._context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+        except OSError as exc:  # reset before anything was read
+            logger.debug("fts3sdk.testing: connection lost before the TLS handshake: %s", exc)
             return
         with self._tracked(tls):
-            tls.settimeout(_IDLE_TIMEOUT)
-            _Connection(tls, _identity(tls), self._handle, self._stop).serve()
+            try:
+                tls.do_handshake()
+            except OSError as exc:  # ssl.SSLError included; the alert, if any, is on its way
+                logger.debug("fts3sdk.testing: TLS handshake failed: %s", exc)
+                lingering_close(tls, self._stop)
+                return
+            try:
+                identity = _identity(tls)
+                tls.settimeout(_IDLE_TIMEOUT)
+                _Connection(tls, identity, self._handle, self._stop).serve()
+            except OSError as exc:  # the client went away: reset, broken pipe, TLS EOF
+                logger.debug("fts3sdk.testing: connection lost: %s", exc)
+                return
+            lingering_close(tls, self._stop)
 
 
 class _Connection:
@@ -177,16 +196,24 @@ class _Connection:
         self.buffer = bytearray()
 
     def serve(self) -> None:
+        """Answer requests until the client closes, asks to close or idles out, or the server stops.
+
+        Raises `OSError` when the client goes away; a request that cannot be read is answered 400.
+        """
         while not self.stop.is_set():
             try:
                 request, keep_alive = self._read_request()
-            except (OSError, _BadRequest) as exc:
-                if isinstance(exc, _BadRequest):
-                    self._send(WireResponse(400, b"Bad Request", "text/plain; charset=utf-8"), keep_alive=False)
+            except _BadRequest as exc:
+                logger.debug("fts3sdk.testing: bad request: %s", exc)
+                self._send(WireResponse(400, b"Bad Request", _TEXT), keep_alive=False)
                 return
             if request is None:
                 return
-            response = self.handle(request)
+            try:
+                response = self.handle(request)
+            except Exception:  # what a server does with its own crash: a 500, logged
+                logger.exception("fts3sdk.testing: unexpected error answering %s %s", request.method, request.path)
+                response = WireResponse(500, b"Internal Server Error", _TEXT)
             self._send(response, keep_alive=keep_alive and not response.cut_short)
             if not keep_alive or response.cut_short:
                 return
@@ -229,7 +256,7 @@ class _Connection:
     def _read_chunked(self) -> bytes:
         body = bytearray()
         while True:
-            size = int(self._read_line().split(b";")[0].strip() or b"0", 16)
+            size = _chunk_size(self._read_line())
             if size == 0:
                 while self._read_line():  # trailers, up to the empty line
                     pass
@@ -261,14 +288,17 @@ class _Connection:
         return WireRequest(method.upper(), path, pairs, headers, body, self.identity), keep_alive
 
     def _read_body(self, headers: dict[str, str]) -> bytes:
-        if headers.get("expect", "").lower() == "100-continue":
-            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            return self._read_chunked()
+        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         try:
-            length = int(headers.get("content-length", "0"))
+            length = 0 if chunked else int(headers.get("content-length", "0"))
         except ValueError:
             raise _BadRequest("bad Content-Length") from None
+        if length < 0 or length > _MAX_BODY:
+            raise _BadRequest(f"bad Content-Length {length}")
+        if headers.get("expect", "").lower() == "100-continue":
+            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if chunked:
+            return self._read_chunked()
         return self._read_exact(length) if length > 0 else b""
 
     def _send(self, response: WireResponse, *, keep_alive: bool) -> None:
@@ -280,6 +310,45 @@ class _Connection:
         lines += [f"{name}: {value}" for name, value in response.headers]
         lines += ["Server: fts3sdk-fake-fts", "Connection: keep-alive" if keep_alive else "Connection: close"]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + response.body)
+
+
+def _chunk_size(line: bytes) -> int:
+    try:
+        size = int(line.split(b";")[0].strip() or b"0", 16)
+    except ValueError:
+        raise _BadRequest(f"bad chunk size {line[:20]!r}") from None
+    if size < 0:
+        raise _BadRequest(f"bad chunk size {line[:20]!r}")
+    return size
+
+
+def _interrupt(sock: socket.socket) -> None:
+    """Wake whatever thread waits on ``sock``: both directions of its descriptor shut down.
+
+    The descriptor, not the TLS layer: `ssl.SSLSocket.shutdown` also drops the TLS state that the serving
+    thread is using at that moment.
+    """
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def lingering_close(sock: socket.socket, stop: threading.Event | None = None) -> None:
+    """End a connection as Apache does: send a FIN after the last bytes, read what the client still sends, close.
+
+    Closing with the client's bytes unread would send a reset, which can overtake what was sent last (a TLS
+    1.3 alert after the client's Finished, a 400) and the client would see only "connection reset". Bounded
+    by ``_LINGER`` seconds and by ``stop``. The caller closes the socket.
+    """
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_WR)
+        sock.settimeout(_POLL)
+        deadline = time.monotonic() + _LINGER
+        while not (stop is not None and stop.is_set()) and time.monotonic() < deadline:
+            try:
+                if not socket.socket.recv(sock, 65536):  # the raw bytes: the TLS session is over
+                    return
+            except TimeoutError:
+                continue
 
 
 def _server_context(pki: ThrowawayPKI, host_cert: IssuedCertificate) -> ssl.SSLContext:

@@ -32,7 +32,7 @@ def multi_job_endpoint(method: Method, job_ids: Sequence[str], params: Mapping[s
         raise ValueError("give at least one job id")
     for job_id in job_ids:
         jobs_api.job_path(job_id)
-    path = "/jobs/" + ",".join(segment(job_id) for job_id in job_ids)
+    path = "/jobs/" + ",".join(segment(job_id, "job id") for job_id in job_ids)
     return Endpoint(method, path, raw_json, params)
 
 
