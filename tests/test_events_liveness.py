@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fts3sdk.events import BrokerAuth, EventConsumer, EventKind, EventPublisher, TransferComplete
+from fts3sdk.events import BrokerAuth, BrokerUnavailable, EventConsumer, EventKind, EventPublisher, TransferComplete
 from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
 from tests import event_bodies as bodies
 
@@ -177,3 +177,30 @@ def test_close_from_a_handler_over_a_real_broker(broker: ActiveMQBroker) -> None
     assert not worker.is_alive(), "close() from inside the handler returned"
     assert result == [2]
     assert handled == [1, 2]
+
+
+def test_a_durable_client_id_still_connected_is_asked_again_until_free(broker: ActiveMQBroker) -> None:
+    # ActiveMQ refuses a second connection with a client id it holds ("already connected"), as it does
+    # for a restarted consumer before it noticed the old connection went: retried with backoff, not fatal.
+    options = {"durable": "taken", "kinds": [EventKind.COMPLETE], "idle_timeout": 5.0, "connect_timeout": 20.0}
+    first = EventConsumer([broker.address], auth=AUTH, **options)  # type: ignore[arg-type]
+    first.start()
+    closer = threading.Timer(1.5, first.close)
+    closer.start()
+    try:
+        started = time.monotonic()
+        with EventConsumer([broker.address], auth=AUTH, **options) as second:  # type: ignore[arg-type]
+            assert second.connected == [broker.address]
+            assert time.monotonic() - started >= 1.0, "it waited for the first to let the client id go"
+            publish(broker, range(1, 3))
+            assert [event.file_id for event in second if isinstance(event, TransferComplete)] == [1, 2]
+    finally:
+        closer.join(30)
+        first.close()
+
+
+def test_a_client_id_held_for_good_fails_after_the_connect_timeout(broker: ActiveMQBroker) -> None:
+    options = {"durable": "held", "kinds": [EventKind.COMPLETE], "connect_timeout": 1.5}
+    with EventConsumer([broker.address], auth=AUTH, **options):  # type: ignore[arg-type]
+        with pytest.raises(BrokerUnavailable, match="already connected"):
+            EventConsumer([broker.address], auth=AUTH, **options).start()  # type: ignore[arg-type]
