@@ -201,6 +201,6 @@ def test_a_durable_client_id_still_connected_is_asked_again_until_free(broker: A
 
 def test_a_client_id_held_for_good_fails_after_the_connect_timeout(broker: ActiveMQBroker) -> None:
     options = {"durable": "held", "kinds": [EventKind.COMPLETE], "connect_timeout": 1.5}
-    with EventConsumer([broker.address], auth=AUTH, **options):  # type: ignore[arg-type]
-        with pytest.raises(BrokerUnavailable, match="already connected"):
-            EventConsumer([broker.address], auth=AUTH, **options).start()  # type: ignore[arg-type]
+    holder = EventConsumer([broker.address], auth=AUTH, **options)  # type: ignore[arg-type]
+    with holder, pytest.raises(BrokerUnavailable, match="already connected"):
+        EventConsumer([broker.address], auth=AUTH, **options).start()  # type: ignore[arg-type]

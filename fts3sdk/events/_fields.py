@@ -13,6 +13,7 @@ from pydantic_core import core_schema
 from fts3sdk.models import FTSModel
 
 __all__ = [
+    "BRANCH",
     "EMPTY_IS_NONE",
     "NONE_IS_EMPTY",
     "EpochMillis",
@@ -67,6 +68,12 @@ def epoch_millis(value: datetime | None) -> int | float:
     return micros // 1000 if micros % 1000 == 0 else micros / 1000
 
 
+BRANCH = "\u2026"
+"""The label of the union branches these types validate with (a validation error's location names it)."""
+_AS_NONE = core_schema.with_default_schema(core_schema.none_schema(), default=None, on_error="default")
+"""Whatever reached it (after a check) becomes None."""
+
+
 class _Millis:
     """The validation of `EpochMillis`: what producers send (whole milliseconds, or 0) is read without Python.
 
@@ -81,12 +88,13 @@ class _Millis:
         zero = core_schema.int_schema(strict=True, ge=0, le=0)
         return core_schema.union_schema(
             [
-                core_schema.chain_schema([in_range, core_schema.datetime_schema()]),
-                core_schema.chain_schema(
-                    [zero, core_schema.with_default_schema(core_schema.none_schema(), default=None, on_error="default")]
-                ),
-                core_schema.no_info_before_validator_function(
-                    _from_millis, core_schema.nullable_schema(core_schema.datetime_schema())
+                (core_schema.chain_schema([in_range, core_schema.datetime_schema()]), BRANCH),
+                (core_schema.chain_schema([zero, _AS_NONE]), BRANCH),
+                (
+                    core_schema.no_info_before_validator_function(
+                        _from_millis, core_schema.nullable_schema(core_schema.datetime_schema())
+                    ),
+                    BRANCH,
                 ),
             ],
             mode="left_to_right",
@@ -141,15 +149,21 @@ Metadata = Annotated[
 """User metadata as submitted: any JSON value, objects in practice; ``""`` (servers before 3.14.1) reads as None."""
 
 
-def _text_or_none(value: object) -> object:
-    return None if value in ("", "null") else value
+class _EmptyIsNone:
+    """Reads ``""`` and ``"null"`` as None before the annotated type, in pydantic-core (no Python call)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        empty = core_schema.literal_schema(["", "null"])
+        return core_schema.union_schema(
+            [(core_schema.chain_schema([empty, _AS_NONE]), BRANCH), (handler(source), BRANCH)], mode="left_to_right"
+        )
 
 
 def _none_as_empty(value: object) -> str:
     return "" if value is None else str(value)
 
 
-EMPTY_IS_NONE = BeforeValidator(_text_or_none)
+EMPTY_IS_NONE = _EmptyIsNone()
 """Reads ``""`` and the literal ``"null"`` as None (the producers never send a JSON null for strings)."""
 NONE_IS_EMPTY = PlainSerializer(_none_as_empty, return_type=str, when_used="json")
 """Writes None back as ``""``, as the producers do."""
@@ -162,7 +176,11 @@ class EventModel(FTSModel):
     """Base of the monitoring messages: unknown fields are kept (``model_extra``), instances are immutable."""
 
     model_config = ConfigDict(
-        extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True, ser_json_inf_nan="constants",
+        extra="allow",
+        frozen=True,
+        use_attribute_docstrings=True,
+        defer_build=True,
+        ser_json_inf_nan="constants",
         val_temporal_unit="milliseconds",
     )
 
