@@ -174,8 +174,8 @@ def _time(der: bytes, item: tuple[int, int, int]) -> datetime:
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
     elif not (tag == _GENERALIZED_TIME and len(text) == 15 and text.endswith("Z") and text[:14].isdigit()):
         raise _Unsure
-    parts = [int(text[at : at + size]) for at, size in ((0, 4), (4, 2), (6, 2), (8, 2), (10, 2), (12, 2))]
-    return datetime(*parts, tzinfo=timezone.utc)
+    month, day, hour, minute, second = (int(text[at : at + 2]) for at in (4, 6, 8, 10, 12))
+    return datetime(int(text[:4]), month, day, hour, minute, second, tzinfo=timezone.utc)
 
 
 def _key_kind(label: bytes, der: bytes) -> None:
