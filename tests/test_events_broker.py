@@ -25,8 +25,9 @@ from fts3sdk.events import (
     format_body,
 )
 from fts3sdk.models.submit import JobSpec, Transfer
-from fts3sdk.testing import FakeFTS, IssuedCertificate
+from fts3sdk.testing import FakeFTS, IssuedCertificate, ThrowawayPKI
 from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._wire import WireRequest, WireResponse
 from tests import event_bodies as bodies
 
 AUTH = BrokerAuth(username="fts", password="s3cret")
@@ -76,9 +77,10 @@ def test_round_trip_fake_broker_consumer(broker: ActiveMQBroker, alice: IssuedCe
     assert (start.job_id, start.file_id) == (done.job_id, done.file_id)
 
 
-def test_handler_exception_redelivers(broker: ActiveMQBroker) -> None:
+@pytest.mark.parametrize("ack", ["cumulative", "individual"])
+def test_handler_exception_redelivers(broker: ActiveMQBroker, ack: str) -> None:
     publisher = EventPublisher([broker.address], auth=AUTH)
-    with publisher, consumer(broker, durable="handler-fails", kinds=[EventKind.COMPLETE]) as events:
+    with publisher, consumer(broker, durable=f"handler-fails-{ack}", kinds=[EventKind.COMPLETE], ack=ack) as events:
         for file_id in (1, 2, 3):
             publisher.publish(completion(file_id), confirm=True)
         seen: list[int] = []
@@ -96,18 +98,58 @@ def test_handler_exception_redelivers(broker: ActiveMQBroker) -> None:
     assert sorted(seen[2:]) == [2, 3], "the failed message came again, the handled one did not"
 
 
-def test_process_dies_unacknowledged_messages_come_back(broker: ActiveMQBroker) -> None:
+@pytest.mark.parametrize("ack", ["cumulative", "individual"])
+def test_process_dies_unacknowledged_messages_come_back(broker: ActiveMQBroker, ack: str) -> None:
     with EventPublisher([broker.address], auth=AUTH) as publisher:
-        with consumer(broker, durable="dies", kinds=[EventKind.COMPLETE]) as events:
+        with consumer(broker, durable=f"dies-{ack}", kinds=[EventKind.COMPLETE], ack=ack) as events:
             for file_id in range(10, 15):
                 publisher.publish(completion(file_id), confirm=True)
             for event in events:
                 assert isinstance(event, TransferComplete)
                 if event.file_id == 12:
                     break  # like a crash while handling 12: it is not acknowledged
-        with consumer(broker, durable="dies", kinds=[EventKind.COMPLETE], idle_timeout=2.0) as again:
+        with consumer(broker, durable=f"dies-{ack}", kinds=[EventKind.COMPLETE], idle_timeout=2.0) as again:
             left = [event.file_id for event in again if isinstance(event, TransferComplete)]
     assert left == [12, 13, 14]
+
+
+def test_acknowledged_within_the_interval_when_no_batch_fills(broker: ActiveMQBroker) -> None:
+    options = {"durable": "interval", "kinds": [EventKind.COMPLETE], "ack_every": 1000, "ack_interval": 0.1}
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+        with consumer(broker, **options) as events:
+            for file_id in (1, 2, 3):
+                publisher.publish(completion(file_id), confirm=True)
+            assert events.run(lambda event: None, limit=3) == 3
+            link = events._core._links[0]
+            deadline = time.monotonic() + 10
+            while link._acks._held and time.monotonic() < deadline:
+                time.sleep(0.02)
+            link._acks.discard()  # as a crash now would: whatever was still held back is lost
+        with consumer(broker, **options, idle_timeout=2.0) as again:
+            assert list(again) == [], "acknowledged by time, with no batch filled and before any close"
+
+
+@pytest.mark.anyio
+async def test_skipped_frames_do_not_acknowledge_unhandled_messages_before_them(broker: ActiveMQBroker) -> None:
+    # With cumulative acks a filtered-out frame acknowledged at once would acknowledge the message before it.
+    options: dict[str, object] = {"durable": "skips", "kinds": ["complete"], "vo": "atlas", "idle_timeout": 3.0}
+    cms = TransferComplete.model_validate(bodies.complete() | {"vo": "cms", "file_id": 2})
+    async with AsyncEventConsumer([broker.address], auth=AUTH, **options) as events:  # type: ignore[arg-type]
+        with EventPublisher([broker.address], auth=AUTH) as publisher:
+            for event in (completion(1), cms, completion(3)):
+                publisher.publish(event, confirm=True)
+        deadline = time.monotonic() + 10
+        while len(events._core._buffer) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)  # all three in the first batch
+
+        def fail(event: object) -> None:
+            raise RuntimeError("handler failed")
+
+        with pytest.raises(RuntimeError):
+            await events.run(fail)
+    async with AsyncEventConsumer([broker.address], auth=AUTH, **options) as again:  # type: ignore[arg-type]
+        got = [event.file_id async for event in again if isinstance(event, TransferComplete)]
+    assert got == [1, 3]
 
 
 def test_broker_restart_loses_and_duplicates_nothing(broker: ActiveMQBroker) -> None:
@@ -240,3 +282,87 @@ def test_cli_events_errors(broker: ActiveMQBroker, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.count("error:") == 1
     assert "bad" not in err
+
+
+class CountingFake(FakeFTS):
+    """A fake that counts the job reads it answers."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.reads = 0
+        self.first_read = threading.Event()
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        if request.method == "GET" and request.path.startswith("/jobs/"):
+            self.reads += 1
+            self.first_read.set()
+        return super().handle(request)
+
+
+def test_cli_status_watch_events_over_https(
+    broker: ActiveMQBroker, pki: ThrowawayPKI, alice: IssuedCertificate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fts3sdk.cli._app import run
+
+    files = [{"sources": [f"{SRC}{n}"], "destinations": [f"{DST}{n}"]} for n in (1, 2)]
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+        fake = CountingFake(events=publisher, pki=pki)
+        job_id = fake.submit({"files": files})
+
+        def progress() -> None:
+            if fake.first_read.wait(60):  # the watcher subscribed before it read the job
+                fake.start(job_id)
+                time.sleep(0.5)
+                fake.finish(job_id)
+
+        mover = threading.Thread(target=progress)
+        with fake.serve_https() as server:
+            mover.start()
+            code = run([
+                "status", job_id, "--watch", "--events", "--interval", "600", "--max-wait", "120", "--json",
+                "-s", server.url, "--cert", str(alice.cert_path), "--key", str(alice.key_path),
+                "--capath", str(pki.ca_path),
+                "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
+            ])  # fmt: skip
+            mover.join(60)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["job_state"] == "FINISHED", "the final report is the server's"
+    assert f"{job_id} ACTIVE 0/2 done ACTIVE=2" in err, "the display moved with the messages"
+    assert "polling" not in err
+    assert fake.reads == 2, "read once at the start and once at the end: no polling in between"
+
+
+def test_cli_status_watch_events_without_broker_polls(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fts3sdk.cli._app import run
+
+    monkeypatch.delenv("FTS3_BROKERS", raising=False)
+    fake = FakeFTS(auto_progress=0.01)
+    job_id = fake.submit({"files": [{"sources": [SRC], "destinations": [DST]}]})
+    code = run(["status", job_id, "--watch", "--events", "--interval", "0.05", "-s", "https://fts3.example.org:8446"],
+               transport=fake.transport())  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "no broker configured (--broker or FTS3_BROKERS): polling every 0.05 s" in out + err
+    assert "FINISHED" in out
+
+
+def test_cli_status_watch_events_unreachable_broker_polls(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from fts3sdk.cli._app import run
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens there once closed
+    fake = FakeFTS(auto_progress=0.01)
+    job_id = fake.submit({"files": [{"sources": [SRC], "destinations": [DST]}]})
+    code = run(["status", job_id, "--watch", "--events", "--interval", "0.05", "-s", "https://fts3.example.org:8446",
+                "--broker", f"127.0.0.1:{port}"], transport=fake.transport())  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = [line for line in (out + err).splitlines() if "polling every 0.05 s instead" in line]
+    assert len(lines) == 1
+    assert f"127.0.0.1:{port}" in lines[0]

@@ -194,10 +194,11 @@ def hammer(port: int, context: ssl.SSLContext, go: threading.Event, stuck: list[
     go.wait(5)
     for _ in range(20):
         try:
-            with (
-                socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
-                context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
-            ):
+            # Wrapped before connecting: wrap_socket() on a connected socket that is reset at that moment (the
+            # backlog of a listener being closed) raises without closing the SSLSocket it made (CPython 3.11).
+            with context.wrap_socket(socket.socket(), server_hostname="127.0.0.1") as tls:
+                tls.settimeout(10)
+                tls.connect(("127.0.0.1", port))
                 tls.sendall(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
                 tls.recv(65536)
         except TimeoutError as exc:

@@ -4,70 +4,78 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from fts3sdk.cli._options import _errors, _logging
+from fts3sdk.cli._options import Row, Table, _errors, _logging, inject, option
 
 if TYPE_CHECKING:
-    from fts3sdk.events import BrokerAuth, Delivery, EventConsumer
+    from fts3sdk.events import Delivery, EventConsumer
 
-__all__ = ["broker_options_given", "events", "make_consumer"]
+__all__ = ["BROKER", "broker_names", "events", "make_consumer"]
 
 _PANEL = "Broker"
 
 
-def _opt(flag: str, env: str, text: str, metavar: str | None = None) -> Any:
-    return typer.Option(flag, envvar=env, rich_help_panel=_PANEL, help=text, metavar=metavar)
+def _opt(name: str, kind: Any, flag: str, env: str, text: str, default: Any = None, **extra: Any) -> Row:
+    return option(name, kind, flag, help=text, default=default, panel=_PANEL, envvar=env, **extra)
 
 
-_BROKER_HELP = "A broker or DNS alias (all its addresses are used); repeat, or comma-separate in FTS3_BROKERS."
-BrokersOpt = Annotated[Optional[list[str]], _opt("--broker", "FTS3_BROKERS", _BROKER_HELP, metavar="HOST[:PORT]")]  # noqa: UP045
-PortOpt = Annotated[int, _opt("--broker-port", "FTS3_BROKER_PORT", "STOMP port of brokers given without one.")]
-UserOpt = Annotated[Optional[str], _opt("--broker-user", "FTS3_BROKER_USER", "STOMP login.")]  # noqa: UP045
-PasswordOpt = Annotated[Optional[str], _opt("--broker-password", "FTS3_BROKER_PASSWORD", "STOMP passcode.")]  # noqa: UP045
-CertOpt = Annotated[Optional[Path], _opt("--broker-cert", "FTS3_BROKER_CERT", "TLS client certificate (TLS on).")]  # noqa: UP045
-KeyOpt = Annotated[Optional[Path], _opt("--broker-key", "FTS3_BROKER_KEY", "Its key (default: in the cert file).")]  # noqa: UP045
-CaOpt = Annotated[Optional[Path], _opt("--broker-ca", "FTS3_BROKER_CA", "CA bundle for the brokers.")]  # noqa: UP045
-TlsOpt = Annotated[bool, _opt("--broker-tls", "FTS3_BROKER_TLS", "Use TLS without a client certificate.")]
-DurableOpt = Annotated[Optional[str], _opt("--durable", "FTS3_BROKER_SUBSCRIPTION", "Durable subscription name.")]  # noqa: UP045
-QueueOpt = Annotated[bool, _opt("--queues", "FTS3_BROKER_QUEUES", "FTS publishes to queues, not topics.")]
+BROKER: Table = (
+    _opt("broker_hosts", list[str] | None, "--broker", "FTS3_BROKERS",
+         "A broker or DNS alias (all its addresses are used); repeat, or comma-separate in FTS3_BROKERS.",
+         metavar="HOST[:PORT]"),
+    _opt("broker_port", int, "--broker-port", "FTS3_BROKER_PORT", "STOMP port of brokers given without one.", 61613),
+    _opt("broker_user", str | None, "--broker-user", "FTS3_BROKER_USER", "STOMP login."),
+    _opt("broker_password", str | None, "--broker-password", "FTS3_BROKER_PASSWORD", "STOMP passcode."),
+    _opt("broker_cert", Path | None, "--broker-cert", "FTS3_BROKER_CERT", "TLS client certificate (TLS on)."),
+    _opt("broker_key", Path | None, "--broker-key", "FTS3_BROKER_KEY", "Its key (default: in the cert file)."),
+    _opt("broker_ca", Path | None, "--broker-ca", "FTS3_BROKER_CA", "CA bundle for the brokers."),
+    _opt("broker_tls", bool, "--broker-tls", "FTS3_BROKER_TLS", "Use TLS without a client certificate.", False),
+)  # fmt: skip
+"""Where the brokers are and how to log in: the options of ``events`` and ``status --watch --events``."""
+
+DurableOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--durable", envvar="FTS3_BROKER_SUBSCRIPTION", rich_help_panel=_PANEL,
+                 help="Durable subscription name."),
+]  # fmt: skip
+QueueOpt = Annotated[
+    bool,
+    typer.Option("--queues", envvar="FTS3_BROKER_QUEUES", rich_help_panel=_PANEL,
+                 help="FTS publishes to queues, not topics."),
+]  # fmt: skip
 
 
-def broker_options_given(brokers: list[str] | None) -> list[str]:
+def broker_names(broker: Mapping[str, Any]) -> list[str]:
     """The broker names of ``--broker``/``FTS3_BROKERS`` (comma-separated values split)."""
-    return [name.strip() for value in brokers or [] for name in value.split(",") if name.strip()]
+    return [name.strip() for value in broker["broker_hosts"] or [] for name in value.split(",") if name.strip()]
 
 
 def make_consumer(
-    brokers: list[str],
+    broker: Mapping[str, Any],
     *,
-    port: int,
-    user: str | None,
-    password: str | None,
-    cert: Path | None,
-    key: Path | None,
-    ca: Path | None,
-    tls: bool,
-    durable: str | None,
-    queues: bool,
-    kinds: list[str] | None,
-    vo: list[str],
-    job_ids: list[str],
-    states: list[str],
-    idle: float | None,
+    durable: str | None = None,
+    queues: bool = False,
+    kinds: list[str] | None = None,
+    vo: list[str] | None = None,
+    job_ids: list[str] | None = None,
+    states: list[str] | None = None,
+    idle: float | None = None,
 ) -> EventConsumer:
-    """The consumer the broker options describe (``fts3sdk events`` and ``status --watch --events``)."""
+    """The consumer the `BROKER` options describe (``fts3sdk events`` and ``status --watch --events``)."""
     from fts3sdk.events import BrokerAuth, EventConsumer
 
-    auth: BrokerAuth = BrokerAuth(
-        username=user, password=password, cert=cert, key=key, ca_file=ca, tls=True if tls else None
-    )
+    auth = BrokerAuth(
+        username=broker["broker_user"], password=broker["broker_password"], cert=broker["broker_cert"],
+        key=broker["broker_key"], ca_file=broker["broker_ca"], tls=True if broker["broker_tls"] else None,
+    )  # fmt: skip
     return EventConsumer(
-        brokers, auth=auth, kinds=kinds or None, topic=not queues, durable=durable, vo=vo, job_id=job_ids,
-        state=states, port=port, idle_timeout=idle,
+        broker_names(broker), auth=auth, kinds=kinds or None, topic=not queues, durable=durable, vo=vo or (),
+        job_id=job_ids or (), state=states or (), port=broker["broker_port"], idle_timeout=idle,
     )  # fmt: skip
 
 
@@ -83,8 +91,8 @@ def _line(delivery: Delivery) -> str:
     return f"{stamp} {event.kind.value:<9} {what:<10} {where}"
 
 
+@inject(BROKER, "broker")
 def events(
-    brokers: BrokersOpt = None,
     kind: Annotated[
         list[str] | None,
         typer.Option("--kind", "-k", help="start, complete, state or optimizer (repeat); default all."),
@@ -99,26 +107,19 @@ def events(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per line: kind, broker, message id, message.")
     ] = False,
-    port: PortOpt = 61613,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    cert: CertOpt = None,
-    key: KeyOpt = None,
-    ca: CaOpt = None,
-    tls: TlsOpt = False,
     durable: DurableOpt = None,
     queues: QueueOpt = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and DEBUG logs.")] = False,
+    *,
+    broker: dict[str, Any],
 ) -> None:
     """Follow FTS monitoring messages live: transfer starts, completions, state changes, optimizer decisions."""
     with _logging(debug), _errors(debug):
-        names = broker_options_given(brokers)
-        if not names:
+        if not broker_names(broker):
             raise ValueError("no broker: give --broker HOST[:PORT] or set FTS3_BROKERS")
         consumer = make_consumer(
-            names, port=port, user=user, password=password, cert=cert, key=key, ca=ca, tls=tls, durable=durable,
-            queues=queues, kinds=kind, vo=vo or [], job_ids=job or [], states=state or [], idle=idle,
-        )  # fmt: skip
+            broker, durable=durable, queues=queues, kinds=kind, vo=vo, job_ids=job, states=state, idle=idle
+        )
         seen = 0
         with consumer:
             for delivery in consumer.deliveries():

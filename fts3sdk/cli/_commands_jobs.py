@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from fts3sdk import Client, FileState, Job, JobState
+from fts3sdk.cli._commands_events import BROKER
 from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import CONNECTION, Connection, Interval, MaxWait, with_options
+from fts3sdk.cli._options import CONNECTION, Connection, Interval, MaxWait, inject, with_options
 from fts3sdk.cli._output import (
     console,
     file_table,
@@ -68,11 +69,20 @@ def report(jobs: Sequence[Job], conn: Connection) -> ExitCode:
     return ExitCode.OK if finished else ExitCode.JOB_FAILED
 
 
-def watch(client: Client, job_ids: Sequence[str], conn: Connection, interval: float, max_wait: float | None) -> None:
+def watch(
+    client: Client,
+    job_ids: Sequence[str],
+    conn: Connection,
+    interval: float,
+    max_wait: float | None,
+    *,
+    broker: Mapping[str, Any] | None = None,
+) -> None:
     """Show the jobs' progress until they end, report them, and exit 7 if one did not fully succeed.
 
     Ids the server does not know (several ids) are reported at once; the others are still watched, and the
-    command then exits with the code of the first unknown id.
+    command then exits with the code of the first unknown id. With ``broker`` options (``--events``) the
+    progress comes from the brokers' messages, not polling.
     """
     missing: Mapping[str, FTS3ClientException] = {}
     if len(job_ids) > 1:
@@ -82,8 +92,14 @@ def watch(client: Client, job_ids: Sequence[str], conn: Connection, interval: fl
         job_ids = [job_id for job_id in job_ids if job_id in found.results]
         if not job_ids:
             raise typer.Exit(int(exit_code_for(missing)))
-    display = display_for(console(stderr=conn.json))
-    jobs = poll_until_over(client, job_ids, display, interval=interval, max_wait=max_wait)
+    out = console(stderr=conn.json)
+    display = display_for(out)
+    if broker is None:
+        jobs = poll_until_over(client, job_ids, display, interval=interval, max_wait=max_wait)
+    else:
+        from fts3sdk.cli._watch_events import watch_with_events
+
+        jobs = watch_with_events(client, job_ids, display, broker, interval=interval, max_wait=max_wait, out=out)
     code = report(jobs, conn)
     if code is not ExitCode.OK:
         states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != JobState.FINISHED)
@@ -95,6 +111,7 @@ def watch(client: Client, job_ids: Sequence[str], conn: Connection, interval: fl
 
 
 @with_options(CONNECTION)
+@inject(BROKER, "broker")
 def status(
     job_ids: JobIds,
     files: Annotated[bool, typer.Option("--files", "-F", help="Include the transfers of each job.")] = False,
@@ -103,13 +120,17 @@ def status(
     ] = False,
     interval: Interval = 2.0,
     max_wait: MaxWait = None,
+    events_: Annotated[
+        bool, typer.Option("--events", help="With --watch: follow the brokers' messages (--broker) instead of polling.")
+    ] = False,
     *,
     conn: Connection,
+    broker: dict[str, Any],
 ) -> None:
     """Show one or more jobs; with --watch, follow them until they end."""
     with conn.client() as client:
         if watch_:
-            watch(client, job_ids, conn, interval, max_wait)
+            watch(client, job_ids, conn, interval, max_wait, broker=broker if events_ else None)
             return
         if len(job_ids) == 1:
             report_found([client.jobs.get(job_ids[0], files=files)], conn, several=False)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from fts3sdk import Client
 
-__all__ = ["Display", "LineDisplay", "LiveDisplay", "display_for", "file_counts", "poll_until_over"]
+__all__ = ["Display", "LineDisplay", "LiveDisplay", "display_for", "file_counts", "poll_until_over", "read_jobs"]
 
 _STATE_ORDER = ("FINISHED", "FAILED", "CANCELED", "ACTIVE", "STARTED", "STAGING", "READY", "SUBMITTED")
 
@@ -131,7 +131,8 @@ def display_for(out: Console) -> Display:
     return LiveDisplay(out) if out.is_terminal else LineDisplay(out)
 
 
-def _poll(client: Client, job_ids: Sequence[str]) -> list[Job]:
+def read_jobs(client: Client, job_ids: Sequence[str]) -> list[Job]:
+    """The jobs, with their files, as the server has them now."""
     if len(job_ids) == 1:
         return [client.jobs.get(job_ids[0], files=True)]
     batch = client.jobs.get_many(job_ids, files=True)
@@ -155,7 +156,7 @@ def poll_until_over(
     deadline = None if max_wait is None else time.monotonic() + max_wait
     try:
         while True:
-            jobs = _poll(client, job_ids)
+            jobs = read_jobs(client, job_ids)
             display.update(jobs)
             if all(job.is_terminal for job in jobs):
                 return jobs

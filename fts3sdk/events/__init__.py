@@ -12,7 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.events._complete import TransferComplete
-from fts3sdk.events._errors import BrokerUnavailable, InvalidMessage
+from fts3sdk.events._errors import BrokerTLSError, BrokerUnavailable, InvalidMessage
 from fts3sdk.events._fields import EpochMillis, EventKind, EventModel, Metadata
 from fts3sdk.events._parse import Event, format_body, parse_event
 from fts3sdk.events._state import FileStateChange, OptimizerDecision
@@ -38,6 +38,7 @@ __all__ = [
     "AsyncEventConsumer",
     "Broker",
     "BrokerAuth",
+    "BrokerTLSError",
     "BrokerUnavailable",
     "Delivery",
     "EpochMillis",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import PlainSerializer, model_validator
+from pydantic import Field, PlainSerializer, ValidationInfo, field_validator
 
 from fts3sdk.events._fields import (
     EMPTY_IS_NONE,
@@ -20,7 +20,7 @@ from fts3sdk.events._transfer import (
     OptionalPhase,
     OptionalScope,
     TransferOutcome,
-    fill_ids,
+    id_from_transfer_id,
 )
 from fts3sdk.models import FileState, JobState
 
@@ -52,12 +52,12 @@ class TransferComplete(EventModel):
     kind: ClassVar[EventKind] = EventKind.COMPLETE
 
     # identity
-    job_id: str
-    """Job id (since FTS 3.12; read from ``tr_id`` for older servers)."""
-    file_id: int
-    """File id (unsigned 64-bit)."""
     tr_id: str = ""
     """Transfer id, as ``TransferStart.transfer_id`` but computed again now (the minute may differ)."""
+    job_id: str = Field(default=None, validate_default=True)
+    """Job id (since FTS 3.12; read from ``tr_id`` for older servers)."""
+    file_id: int = Field(default=None, validate_default=True)
+    """File id (unsigned 64-bit)."""
     endpnt: str = ""
     """The FTS endpoint (the message daemon's ``Alias``)."""
     vo: str = ""
@@ -229,10 +229,10 @@ class TransferComplete(EventModel):
     fqdn: str | None = None
     """Host of the message daemon; only with ``PUBLISH_FQDN=true``."""
 
-    @model_validator(mode="before")
+    @field_validator("job_id", "file_id", mode="before")
     @classmethod
-    def _ids_of_old_servers(cls, data: Any) -> Any:
-        return fill_ids(data, "tr_id")
+    def _ids_of_old_servers(cls, value: Any, info: ValidationInfo) -> Any:
+        return id_from_transfer_id(value, info, "tr_id")
 
     @property
     def succeeded(self) -> bool:

@@ -7,15 +7,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from types import TracebackType
 from typing import Any
 
+from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import DEFAULT_PORT, Broker, BrokerAuth
 from fts3sdk.events._core import ConsumerConfig, ConsumerCore, Delivery, EventFilter, kinds_of, subscriptions
 from fts3sdk.events._fields import EventKind
-from fts3sdk.events._link import stomp_module
+from fts3sdk.events._link import RawFrame
 from fts3sdk.events._parse import Event
+from fts3sdk.events._stomp import stomp_module
 
 __all__ = ["AsyncEventConsumer", "EventConsumer"]
 
 _BATCH = 256
+_WAIT = 0.25  # the longest a batch is waited for: how long a cancellation may wait for the worker thread
 
 
 def _config(
@@ -33,6 +36,10 @@ def _config(
     port: int,
     prefetch: int,
     heartbeat: float,
+    ack: AckMode,
+    ack_every: int,
+    ack_interval: float,
+    connect_timeout: float,
 ) -> ConsumerConfig:
     stomp_module()
     given = [brokers] if isinstance(brokers, str | Broker) else list(brokers)
@@ -40,7 +47,8 @@ def _config(
         brokers=given, auth=auth or BrokerAuth(),
         destinations=subscriptions(kinds_of(kinds) if kinds is not None else None, destinations, topic=topic),
         durable=durable, client_id=client_id, filter=EventFilter.of(vo=vo, job_id=job_id, state=state),
-        port=port, prefetch=prefetch, heartbeat=heartbeat,
+        port=port, prefetch=prefetch, heartbeat=heartbeat, ack=ack, ack_every=ack_every, ack_interval=ack_interval,
+        connect_timeout=connect_timeout,
     )  # fmt: skip
 
 
@@ -64,10 +72,17 @@ class _Consumer:
         prefetch: int = 1000,
         heartbeat: float = 10.0,
         idle_timeout: float | None = None,
+        ack: AckMode = "cumulative",
+        ack_every: int = 100,
+        ack_interval: float = 0.1,
+        connect_timeout: float = 10.0,
     ) -> None:
+        if ack_every < 1 or ack_interval <= 0:
+            raise ValueError("ack_every must be at least 1 and ack_interval positive")
         config = _config(
             brokers, auth=auth, kinds=kinds, destinations=destinations, topic=topic, durable=durable,
             client_id=client_id, vo=vo, job_id=job_id, state=state, port=port, prefetch=prefetch, heartbeat=heartbeat,
+            ack=ack, ack_every=ack_every, ack_interval=ack_interval, connect_timeout=connect_timeout,
         )  # fmt: skip
         self._core = ConsumerCore(config)
         self.idle_timeout = idle_timeout
@@ -116,6 +131,12 @@ class EventConsumer(_Consumer):
     exception, a ``break``) is handed back and delivered again (durable subscriptions and queues). Messages
     seen again after being handled are acknowledged and not shown. Lost connections are re-established
     with backoff, and subscribed again.
+
+    ``ack="cumulative"`` (the default, STOMP ``client``) acknowledges the last handled message of each
+    subscription after ``ack_every`` messages or ``ack_interval`` seconds, whichever comes first, and before
+    a hand-back or `close`: each acknowledgement covers only messages already handled, in order.
+    ``ack="individual"`` (STOMP ``client-individual``) sends one per message: slower, and after a crash
+    no handled message comes again (with cumulative ones, those of the last ``ack_interval`` may).
     """
 
     def start(self) -> EventConsumer:
@@ -135,8 +156,8 @@ class EventConsumer(_Consumer):
     ) -> None:
         self.close()
 
-    def deliveries(self) -> Iterator[Delivery]:
-        """Each message with its broker details; acknowledged when the loop asks for the next one."""
+    def _taken(self) -> Iterator[Delivery]:
+        # Each message, unsettled: the caller settles it before asking for the next one.
         idle = self.idle_timeout
         last = time.monotonic()
         while not self._core.closed:
@@ -146,13 +167,18 @@ class EventConsumer(_Consumer):
                 if idle is not None and time.monotonic() - last >= idle:
                     return
                 continue
+            yield delivery
+            last = time.monotonic()
+
+    def deliveries(self) -> Iterator[Delivery]:
+        """Each message with its broker details; acknowledged when the loop asks for the next one."""
+        for delivery in self._taken():
             try:
                 yield delivery
             except GeneratorExit:
                 self._core.settle(delivery, handled=False)
                 raise
             self._core.settle(delivery, handled=True)
-            last = time.monotonic()
 
     def __iter__(self) -> Iterator[Event]:
         for delivery in self.deliveries():
@@ -165,15 +191,15 @@ class EventConsumer(_Consumer):
         handler hands the message back (it is delivered again) and propagates.
         """
         count = 0
-        for delivery in self.deliveries():
+        for delivery in self._taken():
             try:
                 handler(delivery.event)
             except BaseException:
                 self._core.settle(delivery, handled=False)
                 raise
+            self._core.settle(delivery, handled=True)
             count += 1
             if limit is not None and count >= limit:
-                self._core.settle(delivery, handled=True)
                 break
         return count
 
@@ -206,14 +232,28 @@ class AsyncEventConsumer(_Consumer):
     ) -> None:
         await self.close()
 
-    async def _batches(self) -> AsyncIterator[list[Delivery]]:
+    async def _take_batch(self, wait: float) -> list[Delivery | RawFrame]:
         import anyio.to_thread
 
+        taken: list[Delivery | RawFrame] = []
+
+        def take() -> None:
+            taken.extend(self._core.take_batch(_BATCH, wait))
+
+        try:
+            # Not abandoned on cancellation (``wait`` bounds it): what it took is put back, not lost.
+            await anyio.to_thread.run_sync(take)
+        except BaseException:
+            self._core.put_back(taken)
+            raise
+        return taken
+
+    async def _batches(self) -> AsyncIterator[list[Delivery | RawFrame]]:
         idle = self.idle_timeout
         last = time.monotonic()
         while not self._core.closed:
-            wait = 1.0 if idle is None else min(1.0, max(0.0, idle - (time.monotonic() - last)))
-            batch = await anyio.to_thread.run_sync(self._core.take_batch, _BATCH, wait, abandon_on_cancel=True)
+            wait = _WAIT if idle is None else min(_WAIT, max(0.0, idle - (time.monotonic() - last)))
+            batch = await self._take_batch(wait)
             if batch:
                 last = time.monotonic()
                 yield batch
@@ -224,6 +264,9 @@ class AsyncEventConsumer(_Consumer):
         """Each message with its broker details; acknowledged when the loop asks for the next one."""
         async for batch in self._batches():
             for position, delivery in enumerate(batch):
+                if isinstance(delivery, RawFrame):
+                    self._core.skip(delivery)
+                    continue
                 try:
                     yield delivery
                 except GeneratorExit:
@@ -247,6 +290,9 @@ class AsyncEventConsumer(_Consumer):
         count = 0
         async for batch in self._batches():
             for position, delivery in enumerate(batch):
+                if isinstance(delivery, RawFrame):
+                    self._core.skip(delivery)
+                    continue
                 try:
                     result: Any = handler(delivery.event)
                     if inspect.isawaitable(result):

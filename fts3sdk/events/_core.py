@@ -10,7 +10,6 @@ acknowledged and not shown again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import threading
@@ -20,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import Broker, BrokerAuth, resolve_brokers
 from fts3sdk.events._errors import BrokerUnavailable, InvalidMessage
 from fts3sdk.events._fields import EventKind
@@ -101,6 +101,9 @@ class ConsumerConfig:
     port: int
     prefetch: int = 1000
     heartbeat: float = 10.0
+    ack: AckMode = "cumulative"
+    ack_every: int = 100
+    ack_interval: float = 0.1
     backoff: tuple[float, float] = (0.5, 30.0)
     remember: int = 200_000
     connect_timeout: float = 10.0
@@ -124,10 +127,6 @@ class _Seen:
                 self._keys[key] = None
             while len(self._keys) > self._size:
                 self._keys.popitem(last=False)
-
-
-def _digest(body: bytes) -> bytes:
-    return hashlib.blake2b(body, digest_size=16).digest()
 
 
 class ConsumerCore:
@@ -202,8 +201,10 @@ class ConsumerCore:
 
     def _supervise(self) -> None:
         low, high = self.config.backoff
-        while not self._closed.wait(0.1):
+        while not self._closed.wait(min(0.1, self.config.ack_interval)):
             for link in self._links:
+                if link.up:
+                    link.flush(due_only=True)
                 if self._closed.is_set() or link.up or not link.due():
                     continue
                 try:
@@ -234,7 +235,11 @@ class ConsumerCore:
             return self._buffer.popleft()
 
     def take(self, timeout: float | None = None) -> Delivery | None:
-        """The next message to hand out, or None when ``timeout`` passed (or the core closed) without one."""
+        """The next message to hand out, or None when ``timeout`` passed (or the core closed) without one.
+
+        Frames skipped on the way (duplicates, not messages, filtered out) are done with at once: nothing
+        taken earlier is waiting for the user's code.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -244,31 +249,35 @@ class ConsumerCore:
             delivery = self._open(frame)
             if delivery is not None:
                 return delivery
+            self._done(frame)
 
-    def take_batch(self, limit: int, timeout: float | None) -> list[Delivery]:
-        """Up to ``limit`` messages: waits up to ``timeout`` for the first, then takes what is buffered."""
+    def take_batch(self, limit: int, timeout: float | None) -> list[Delivery | RawFrame]:
+        """Up to ``limit`` messages: waits up to ``timeout`` for the first, then takes what is buffered.
+
+        A frame skipped after the first message stays in the batch, in its place, to be settled with `skip`
+        once the messages before it are: acknowledged earlier, it would (cumulatively) acknowledge them.
+        """
         first = self.take(timeout)
         if first is None:
             return []
-        batch = [first]
-        keys = {first.message_id, _digest(first._frame.body) if first._frame else b""}
-        while len(batch) < limit and self._buffer:
-            upcoming = self._buffer[0]
-            if upcoming.message_id in keys or _digest(upcoming.body) in keys:
-                break  # a copy of a message of this batch: decide on it once the original is settled
-            delivery = self.take(0)
-            if delivery is None:
-                break
-            batch.append(delivery)
-            keys.update((delivery.message_id, _digest(delivery._frame.body) if delivery._frame else b""))
+        batch: list[Delivery | RawFrame] = [first]
+        keys = {first.message_id, first._frame.digest if first._frame else b""}
+        while len(batch) < limit:
+            with self._ready:
+                if not self._buffer:
+                    break
+                upcoming = self._buffer[0]
+                if upcoming.message_id in keys or upcoming.digest in keys:
+                    break  # a copy of a message of this batch: decide on it once the original is settled
+                self._buffer.popleft()
+            batch.append(self._open(upcoming) or upcoming)
+            keys.update((upcoming.message_id, upcoming.digest))
         return batch
 
     def _open(self, frame: RawFrame) -> Delivery | None:
-        digest = _digest(frame.body)
-        if frame.message_id in self._seen or digest in self._seen:
+        """The delivery of ``frame``, or None when it is to be skipped: already handled, not a message, filtered."""
+        if frame.message_id in self._seen or frame.digest in self._seen:
             self.duplicates += 1
-            self._seen.add(frame.message_id)
-            frame.link.ack(frame)
             return None
         kind = self.config.destinations.get(frame.destination)
         try:
@@ -276,24 +285,27 @@ class ConsumerCore:
         except InvalidMessage as exc:
             self.invalid += 1
             logger.warning("skipped a frame from %s on %s: %s", frame.link.broker, frame.destination, exc)
-            self._done(frame, digest)
             return None
         if self.config.filter and not self.config.filter.matches(event):
-            self._done(frame, digest)
             return None
         return Delivery(
             event, frame.message_id, frame.destination, str(frame.link.broker), frame.headers,
             frame.headers.get("redelivered") == "true", frame,
         )  # fmt: skip
 
-    def _done(self, frame: RawFrame, digest: bytes) -> None:
-        self._seen.add(frame.message_id, digest)
+    def _done(self, frame: RawFrame) -> None:
+        self._seen.add(frame.message_id, frame.digest)
         frame.link.ack(frame)
 
-    def put_back(self, deliveries: Sequence[Delivery]) -> None:
-        """Return messages taken but not handed to the user's code: they come out first again."""
+    def skip(self, frame: RawFrame) -> None:
+        """Settle a frame `take_batch` skipped, once the messages before it are settled."""
+        self._done(frame)
+
+    def put_back(self, items: Sequence[Delivery | RawFrame]) -> None:
+        """Return messages (and skipped frames) taken but not settled: they come out first again, in order."""
+        frames = [item._frame if isinstance(item, Delivery) else item for item in items]
         with self._ready:
-            self._buffer.extendleft(reversed([d._frame for d in deliveries if d._frame is not None]))
+            self._buffer.extendleft(reversed([frame for frame in frames if frame is not None]))
             self._ready.notify()
 
     def settle(self, delivery: Delivery, *, handled: bool) -> None:
@@ -302,7 +314,7 @@ class ConsumerCore:
         if frame is None:
             return
         if handled:
-            self._done(frame, _digest(frame.body))
+            self._done(frame)
         elif not self._closed.is_set():
             frame.link.release(frame)
 

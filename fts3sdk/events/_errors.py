@@ -1,10 +1,10 @@
-"""Errors of the monitoring-message layer; both are leaves under classes of `fts3sdk.errors`."""
+"""Errors of the monitoring-message layer, under classes of `fts3sdk.errors`."""
 
 from __future__ import annotations
 
 from fts3sdk.errors import ConnectionFailed, InvalidResponse
 
-__all__ = ["BrokerUnavailable", "InvalidMessage"]
+__all__ = ["BrokerTLSError", "BrokerUnavailable", "InvalidMessage"]
 
 
 class InvalidMessage(InvalidResponse):
@@ -24,3 +24,13 @@ class BrokerUnavailable(ConnectionFailed):
     """No broker could be reached, or a broker refused the connection or subscription (``url`` names it)."""
 
     prefix = "Broker unavailable"
+
+
+class BrokerTLSError(BrokerUnavailable):
+    """TLS with a broker failed; the message says why.
+
+    The broker's certificate is not trusted, the broker refused the client certificate (or its absence),
+    or the certificate, key or CA files cannot be used.
+    """
+
+    prefix = "Broker TLS failed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import itertools
 import logging
 import threading
@@ -11,50 +11,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.events._brokers import Broker, BrokerAuth
+from fts3sdk.events._acks import Acks, stomp_ack_mode
+from fts3sdk.events._brokers import Broker
 from fts3sdk.events._errors import BrokerUnavailable
+from fts3sdk.events._stomp import open_connection, stomp_connection, stomp_module, stop_connection
 
 if TYPE_CHECKING:
     from fts3sdk.events._core import ConsumerConfig
 
-__all__ = ["Link", "RawFrame", "stomp_connection", "stomp_module", "stop_connection"]
+__all__ = ["Link", "RawFrame"]
 
 logger = logging.getLogger("fts3sdk.events")
 _SUBSCRIPTION_IDS = itertools.count(1)
-
-
-def stomp_module() -> Any:
-    """stomp.py, or a clear error naming the extra that brings it."""
-    try:
-        import stomp  # type: ignore[import-untyped]
-    except ImportError:
-        raise ImportError("the FTS event consumer needs stomp.py: pip install 'fts3sdk[events]'") from None
-    return stomp
-
-
-def stop_connection(connection: Any) -> None:
-    """Disconnect a stomp.py connection and stop its threads, whatever state it is in."""
-    with contextlib.suppress(Exception):
-        connection.disconnect()
-    with contextlib.suppress(Exception):
-        connection.transport.stop()
-
-
-def stomp_connection(broker: Broker, auth: BrokerAuth, *, timeout: float, heartbeat: float = 0.0) -> Any:
-    """A stomp.py STOMP 1.2 connection to ``broker`` (not connected yet), with TLS when ``auth`` says so."""
-    stomp, beat = stomp_module(), int(heartbeat * 1000)
-    target = (broker.host, broker.port) if auth.uses_tls else broker.target
-    connection = stomp.Connection12(
-        [target], heartbeats=(beat, beat), reconnect_attempts_max=1, timeout=timeout, vhost=auth.vhost,
-        auto_decode=False, prefer_localhost=False, try_loopback_connect=False,
-    )  # fmt: skip
-    if auth.uses_tls:
-        connection.set_ssl(
-            for_hosts=[target], cert_file=str(auth.cert) if auth.cert else None,
-            key_file=str(auth.key or auth.cert) if auth.cert else None,
-            ca_certs=str(auth.ca_file) if auth.ca_file else None, verify=auth.verify,
-        )  # fmt: skip
-    return connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +33,8 @@ class RawFrame:
     generation: int
     headers: Mapping[str, str]
     body: bytes
+    digest: bytes
+    """A digest of the body: the same message re-sent (through another broker) has the same one."""
 
     @property
     def message_id(self) -> str:
@@ -86,7 +56,8 @@ class _Listener:
 
     def on_message(self, frame: Any) -> None:
         body = frame.body if isinstance(frame.body, bytes) else str(frame.body).encode()
-        self.link.deliver(RawFrame(self.link, self.generation, dict(frame.headers), body))
+        digest = hashlib.blake2b(body, digest_size=16).digest()
+        self.link.deliver(RawFrame(self.link, self.generation, frame.headers, body, digest))
 
     def on_receipt(self, frame: Any) -> None:
         self.link.receipt(frame.headers.get("receipt-id", ""))
@@ -116,6 +87,9 @@ class Link:
         self._pending_receipt: str | None = None
         self._error: str | None = None
         self._subscription_ids = {name: f"fts3sdk-{next(_SUBSCRIPTION_IDS)}" for name in config.destinations}
+        # Never more held back than half the prefetch window: the broker stops sending when it is full.
+        every = min(config.ack_every, max(1, config.prefetch // 2))
+        self._acks = Acks(config.ack, every=every, interval=config.ack_interval, send=self._send_ack)
 
     @property
     def up(self) -> bool:
@@ -147,14 +121,15 @@ class Link:
         """Connect and subscribe, waiting for the broker's receipt. Raises `BrokerUnavailable`."""
         stomp = stomp_module()
         with self._lock:
+            self._acks.discard()
             self._drop_connection()
             self.generation += 1
             self._error = None
             connection = self._new_connection(self.generation)
             headers = {"client-id": self._client_id()} if self.config.durable is not None else {}
             auth = self.config.auth
+            open_connection(connection, self.broker, auth, timeout=self.config.connect_timeout, headers=headers)
             try:
-                connection.connect(auth.username, auth.password, wait=True, headers=headers)
                 self._subscribe(connection)
             except (stomp.exception.StompException, OSError, TimeoutError) as exc:
                 self._stop(connection)
@@ -180,7 +155,9 @@ class Link:
             if position == len(names) - 1:
                 headers["receipt"] = receipt
                 self._pending_receipt = receipt
-            connection.subscribe(name, id=self._subscription_ids[name], ack="client-individual", headers=headers)
+            connection.subscribe(
+                name, id=self._subscription_ids[name], ack=stomp_ack_mode(self.config.ack), headers=headers
+            )
         with self._receipts:
             deadline = time.monotonic() + self.config.connect_timeout
             while self._pending_receipt == receipt and self._error is None:
@@ -213,9 +190,21 @@ class Link:
             self.schedule_retry(self.config.backoff[0])
 
     def ack(self, frame: RawFrame) -> None:
-        """Acknowledge a frame; one of an older connection cannot be (the broker delivers it again)."""
+        """A frame is done with (after every earlier one of its subscription): acknowledge it now or soon.
+
+        One of an older connection cannot be acknowledged (the broker delivers it again; dedup hides it).
+        """
+        if frame.generation == self.generation and self._up:
+            self._acks.add(frame)
+
+    def flush(self, *, due_only: bool = False) -> None:
+        """Send the acknowledgements held back (only those that waited long enough with ``due_only``)."""
+        if not due_only or self._acks.due():
+            self._acks.flush()
+
+    def _send_ack(self, frame: RawFrame) -> None:
         connection = self._connection
-        if frame.generation != self.generation or connection is None or not self._up:
+        if frame.generation != self.generation or connection is None:
             return
         try:
             connection.ack(frame.headers.get("ack", frame.message_id))
@@ -232,6 +221,7 @@ class Link:
             self.ack(frame)
             return
         if frame.generation == self.generation and self._up:
+            self.flush()  # what was handled before it stays handled
             with self._lock:
                 self._up = False
                 self._drop_connection()
@@ -247,7 +237,9 @@ class Link:
         stop_connection(connection)
 
     def close(self) -> None:
-        """Disconnect for good."""
+        """Send the acknowledgements held back, then disconnect for good."""
+        if self._up:
+            self.flush()
         with self._lock:
             self._up = False
             self._next_attempt = float("inf")

@@ -26,6 +26,7 @@ MODELS: Mapping[EventKind, type[Event]] = {
     EventKind.OPTIMIZER: OptimizerDecision,
 }
 _ADAPTERS: dict[EventKind, TypeAdapter[Any]] = {}
+_KIND_OF_NAME = {kind.default_destination: kind for kind in EventKind}
 _TRAILER = b" \t\r\n\x04\x00"
 _BODY_SHOWN = 64 * 1024
 
@@ -41,8 +42,7 @@ def kind_of_destination(destination: str | None) -> EventKind | None:
     """The kind published to ``destination`` when it is one of FTS's default names (``/topic/`` or ``/queue/``)."""
     if not destination:
         return None
-    name = destination.rsplit("/", 1)[-1]
-    return next((kind for kind in EventKind if kind.default_destination == name), None)
+    return _KIND_OF_NAME.get(destination.rsplit("/", 1)[-1])
 
 
 def detect_kind(data: Mapping[str, Any]) -> EventKind | None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from fts3sdk.events._brokers import DEFAULT_PORT, Broker, BrokerAuth, resolve_brokers
 from fts3sdk.events._errors import BrokerUnavailable
-from fts3sdk.events._link import stomp_connection, stomp_module, stop_connection
 from fts3sdk.events._parse import Event, format_body
+from fts3sdk.events._stomp import open_connection, stomp_connection, stop_connection
 
 __all__ = ["EventPublisher"]
 
@@ -68,14 +68,10 @@ class EventPublisher:
         """How many messages were published."""
 
     def _connect(self, broker: Broker) -> tuple[Any, _Receipts]:
-        stomp, auth = stomp_module(), self._auth
-        connection = stomp_connection(broker, auth, timeout=self._timeout)
+        connection = stomp_connection(broker, self._auth, timeout=self._timeout)
         receipts = _Receipts()
         connection.set_listener("fts3sdk", receipts)
-        try:
-            connection.connect(auth.username, auth.password, wait=True)
-        except (stomp.exception.StompException, OSError) as exc:
-            raise BrokerUnavailable(f"broker {broker}: {receipts.error or exc}", url=str(broker)) from exc
+        open_connection(connection, broker, self._auth, timeout=self._timeout)
         return connection, receipts
 
     def _pool(self) -> list[Broker]:

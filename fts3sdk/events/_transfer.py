@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from fts3sdk.events._fields import EMPTY_IS_NONE, NONE_IS_EMPTY, EpochMillis, EventKind, EventModel, Metadata
 from fts3sdk.models import FileState, OpenEnum
 
-__all__ = ["ErrorScope", "FailurePhase", "IPVersion", "TransferOutcome", "TransferStart", "ids_from_transfer_id"]
+__all__ = [
+    "ErrorScope",
+    "FailurePhase",
+    "IPVersion",
+    "TransferOutcome",
+    "TransferStart",
+    "id_from_transfer_id",
+    "ids_from_transfer_id",
+]
 
 
 class TransferOutcome(OpenEnum):
@@ -62,12 +70,19 @@ def ids_from_transfer_id(transfer_id: str) -> tuple[str | None, int | None]:
     return parts[-1] or None, int(parts[-2]) if parts[-2].isdigit() else None
 
 
-def fill_ids(data: Any, id_field: str) -> Any:
-    """Servers before 3.12 sent no ``job_id``/``file_id``: take them from the transfer id, as Rucio does."""
-    if isinstance(data, dict) and ("job_id" not in data or "file_id" not in data):
-        job_id, file_id = ids_from_transfer_id(str(data.get(id_field, "")))
-        data = {"job_id": job_id, "file_id": file_id} | data
-    return data
+def id_from_transfer_id(value: Any, info: ValidationInfo, id_field: str) -> Any:
+    """Servers before 3.12 sent no ``job_id``/``file_id``: take them from the transfer id, as Rucio does.
+
+    A field validator (``validate_default``) of ``job_id`` and ``file_id``, declared after ``id_field``: a
+    model validator would make pydantic build the whole body as Python objects first, for every message.
+    """
+    if value is not None:
+        return value
+    job_id, file_id = ids_from_transfer_id(str(info.data.get(id_field, "")))
+    found = job_id if info.field_name == "job_id" else file_id
+    if found is None:
+        raise ValueError(f"missing, and {id_field} holds none")
+    return found
 
 
 class TransferStart(EventModel):
@@ -82,12 +97,12 @@ class TransferStart(EventModel):
 
     kind: ClassVar[EventKind] = EventKind.START
 
-    job_id: str
-    """Job id (sent since FTS 3.12; read from ``transfer_id`` for older servers)."""
-    file_id: int
-    """File id (an unsigned 64-bit database id)."""
     transfer_id: str = ""
     """``<YYYY-MM-DD-HHMM>__<src host>__<dst host>__<file_id>__<job_id>``, the minute being when it was built."""
+    job_id: str = Field(default=None, validate_default=True)
+    """Job id (sent since FTS 3.12; read from ``transfer_id`` for older servers)."""
+    file_id: int = Field(default=None, validate_default=True)
+    """File id (an unsigned 64-bit database id)."""
     endpnt: str = ""
     """The FTS endpoint (the message daemon's ``Alias``), e.g. ``https://fts3.example.org:8446``."""
     timestamp: EpochMillis = None
@@ -127,10 +142,10 @@ class TransferStart(EventModel):
     fqdn: str | None = None
     """Host of the message daemon; only with ``PUBLISH_FQDN=true``."""
 
-    @model_validator(mode="before")
+    @field_validator("job_id", "file_id", mode="before")
     @classmethod
-    def _ids_of_old_servers(cls, data: Any) -> Any:
-        return fill_ids(data, "transfer_id")
+    def _ids_of_old_servers(cls, value: Any, info: ValidationInfo) -> Any:
+        return id_from_transfer_id(value, info, "transfer_id")
 
     @property
     def file_state(self) -> FileState:

@@ -2,24 +2,35 @@
 
 It runs the Debian ``activemq`` package's jar (ActiveMQ 5.17, what FTS sites run) with a generated
 configuration, never the system service. Port 0 picks a free port, read back from the broker's log.
+With `BrokerTLS` it also listens for STOMP over TLS, requiring a client certificate from a trusted CA.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["ActiveMQBroker", "BrokerNotInstalled", "find_activemq"]
+if TYPE_CHECKING:
+    from fts3sdk.testing.pki import ThrowawayPKI
+
+__all__ = ["ActiveMQBroker", "BrokerNotInstalled", "BrokerTLS", "find_activemq"]
 
 DEBIAN_JAR = Path("/usr/share/activemq/bin/activemq.jar")
-_LISTENING = re.compile(r"Listening for connections at: stomp\+nio://[^:]+:(\d+)")
+FAST_START = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+"""The JVM options of a test broker: quick to start, light on a shared machine (C1 compiler only)."""
+THROUGHPUT: tuple[str, ...] = ()
+"""The JVM's defaults, as a production broker runs (both JIT compilers): for benchmarks."""
+_LISTENING = re.compile(r"Listening for connections at: (stomp\+nio|stomp\+ssl)://[^:/]+:(\d+)")
 _CONFIG = """<beans xmlns="http://www.springframework.org/schema/beans"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="http://www.springframework.org/schema/beans
@@ -37,8 +48,10 @@ _CONFIG = """<beans xmlns="http://www.springframework.org/schema/beans"
       <tempUsage><tempUsage limit="256 mb"/></tempUsage>
     </systemUsage></systemUsage>
     {plugins}
+    {ssl_context}
     <transportConnectors>
       <transportConnector name="stomp" uri={uri}/>
+      {ssl_connector}
     </transportConnectors>
   </broker>
 </beans>
@@ -46,6 +59,8 @@ _CONFIG = """<beans xmlns="http://www.springframework.org/schema/beans"
 _USERS = """<plugins><simpleAuthenticationPlugin anonymousAccessAllowed="false"><users>
       {users}
     </users></simpleAuthenticationPlugin></plugins>"""
+_SSL_CONTEXT = """<sslContext><sslContext keyStore={keystore} keyStorePassword={password} keyStoreType="pkcs12"
+      trustStore={truststore} trustStorePassword={password} trustStoreType="pkcs12"/></sslContext>"""
 _LOG4J = """log4j.rootLogger=INFO, out
 log4j.appender.out=org.apache.log4j.ConsoleAppender
 log4j.appender.out.layout=org.apache.log4j.PatternLayout
@@ -57,6 +72,66 @@ log4j.logger.org.apache.activemq.spring=WARN
 
 class BrokerNotInstalled(RuntimeError):
     """ActiveMQ (the Debian package ``activemq``) or a Java runtime is not installed."""
+
+
+@dataclass(frozen=True)
+class BrokerTLS:
+    """The broker's side of TLS: its key and certificate (a PKCS#12 keystore) and the CAs it trusts.
+
+    ``need_client_auth`` makes the broker refuse a client without a certificate from a trusted CA.
+    """
+
+    keystore: Path
+    truststore: Path
+    password: str
+    need_client_auth: bool = True
+
+    @classmethod
+    def from_pki(cls, pki: ThrowawayPKI, directory: Path, *, hostname: str = "localhost") -> BrokerTLS:
+        """Stores made from ``pki``: a host certificate for ``hostname`` (and 127.0.0.1), the CA trusted.
+
+        The keystore is written with ``cryptography``, the truststore with the JDK's ``keytool`` (Java only
+        trusts certificates of a PKCS#12 file that keytool marked so). Raises `BrokerNotInstalled` without it.
+        """
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        directory.mkdir(parents=True, exist_ok=True)
+        password = secrets.token_hex(12)
+        host = pki.issue_host(hostname)
+        key = serialization.load_pem_private_key(host.key_path.read_bytes(), None)
+        cert = x509.load_pem_x509_certificate(host.cert_path.read_bytes())
+        ca = x509.load_pem_x509_certificate(pki.ca_path.read_bytes())
+        encryption = (
+            serialization.PrivateFormat.PKCS12.encryption_builder()
+            .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+            .hmac_hash(hashes.SHA1())  # noqa: S303 - what every Java release reads
+            .build(password.encode())
+        )
+        keystore = directory / "broker.p12"
+        data = pkcs12.serialize_key_and_certificates(b"broker", key, cert, [ca], encryption)  # type: ignore[arg-type]
+        keystore.write_bytes(data)
+        keystore.chmod(0o600)
+        truststore = directory / "trust.p12"
+        truststore.unlink(missing_ok=True)
+        command = [
+            str(_keytool()), "-importcert", "-noprompt", "-alias", "ca", "-file", str(pki.ca_path),
+            "-keystore", str(truststore), "-storetype", "PKCS12", "-storepass", password,
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode != 0:
+            raise RuntimeError(f"keytool could not write the truststore: {done.stderr.strip() or done.stdout}")
+        return cls(keystore, truststore, password)
+
+
+def _keytool() -> Path:
+    _, java = find_activemq()
+    beside = java.resolve().parent / "keytool"
+    found = beside if beside.is_file() else Path(shutil.which("keytool") or "keytool")
+    if not found.is_file():
+        raise BrokerNotInstalled("no keytool to write the broker's truststore (Debian package: activemq brings one)")
+    return found
 
 
 def find_activemq(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
@@ -80,7 +155,9 @@ class ActiveMQBroker:
     """One ActiveMQ instance with its own data under ``directory``, speaking STOMP on ``host``.
 
     ``users`` maps logins to passwords (then anonymous access is refused); ``port=0`` picks a free port at
-    the first start and keeps it across `restart`. Use it as a context manager, or `start` and `stop`.
+    the first start and keeps it across `restart`. With ``tls`` it also speaks STOMP over TLS on
+    ``tls_port`` (free when 0). ``java_options`` tune the JVM (`FAST_START`, or `THROUGHPUT` for
+    benchmarks). Use it as a context manager, or `start` and `stop`.
     """
 
     def __init__(
@@ -91,13 +168,20 @@ class ActiveMQBroker:
         port: int = 0,
         users: Mapping[str, str] | None = None,
         heap_mb: int = 256,
+        tls: BrokerTLS | None = None,
+        tls_port: int = 0,
+        java_options: Sequence[str] = FAST_START,
     ) -> None:
         self.directory = Path(directory)
         self.host = host
         self.port = port
         """The STOMP port (known once started)."""
         self.users = dict(users or {})
+        self.tls = tls
+        self.tls_port = tls_port
+        """The STOMP-over-TLS port (known once started; only with ``tls``)."""
         self._heap_mb = heap_mb
+        self._java_options = list(java_options)
         self._process: subprocess.Popen[bytes] | None = None
         self._log = self.directory / "broker.log"
 
@@ -111,17 +195,34 @@ class ActiveMQBroker:
         """``host:port`` of the STOMP connector."""
         return f"{self.host}:{self.port}"
 
+    @property
+    def tls_address(self) -> str:
+        """``host:port`` of the STOMP-over-TLS connector."""
+        return f"{self.host}:{self.tls_port}"
+
     def _write_config(self) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         users = "\n      ".join(
             f'<authenticationUser username={quoteattr(login)} password={quoteattr(password)} groups="users"/>'
             for login, password in self.users.items()
         )
+        ssl_context = ssl_connector = ""
+        if self.tls is not None:
+            tls = self.tls
+            ssl_context = _SSL_CONTEXT.format(
+                keystore=quoteattr(tls.keystore.as_uri()), truststore=quoteattr(tls.truststore.as_uri()),
+                password=quoteattr(tls.password),
+            )  # fmt: skip
+            options = f"needClientAuth={'true' if tls.need_client_auth else 'false'}&transport.closeAsync=false"
+            uri = quoteattr(f"stomp+ssl://{self.host}:{self.tls_port}?{options}")
+            ssl_connector = f'<transportConnector name="stomp+ssl" uri={uri}/>'
         config = _CONFIG.format(
             data=quoteattr(str(self.directory / "data")),
             kahadb=quoteattr(str(self.directory / "data" / "kahadb")),
             plugins=_USERS.format(users=users) if self.users else "",
             uri=quoteattr(f"stomp+nio://{self.host}:{self.port}?transport.closeAsync=false"),
+            ssl_context=ssl_context,
+            ssl_connector=ssl_connector,
         )
         (self.directory / "activemq.xml").write_text(config)
         (self.directory / "log4j.properties").write_text(_LOG4J)
@@ -134,7 +235,7 @@ class ActiveMQBroker:
         jar, java = find_activemq()
         config = self._write_config()
         command = [
-            str(java), "-Xms64m", f"-Xmx{self._heap_mb}m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            str(java), "-Xms64m", f"-Xmx{self._heap_mb}m", *self._java_options,
             f"-Dlog4j.configuration=file:{self.directory / 'log4j.properties'}",
             f"-Dactivemq.home={jar.parent.parent}", f"-Dactivemq.base={self.directory}",
             f"-Dactivemq.conf={self.directory}", f"-Dactivemq.data={self.directory / 'data'}",
@@ -146,9 +247,10 @@ class ActiveMQBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self._log.read_bytes()[offset:].decode(errors="replace")
-            match = _LISTENING.search(text)
-            if match:
-                self.port = int(match.group(1))
+            ports = {scheme: int(port) for scheme, port in _LISTENING.findall(text)}
+            if "stomp+nio" in ports and (self.tls is None or "stomp+ssl" in ports):
+                self.port = ports["stomp+nio"]
+                self.tls_port = ports.get("stomp+ssl", self.tls_port)
                 return
             if self._process.poll() is not None or "Failed to start" in text:
                 break
