@@ -109,9 +109,7 @@ OptionalText = Annotated[str | None, EMPTY_IS_NONE, NONE_IS_EMPTY]
 class EventModel(FTSModel):
     """Base of the monitoring messages: unknown fields are kept (``model_extra``), instances are immutable."""
 
-    model_config = ConfigDict(
-        extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True, ser_json_inf_nan="constants"
-    )
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True, ser_json_inf_nan="constants")
 
 
 class EventKind(str, enum.Enum):
