@@ -12,27 +12,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._clock import FakeClock
-    from fts3sdk.testing._differences import KnownDifference
     from fts3sdk.testing._fake import FakeFTS, FakeRequestError
-    from fts3sdk.testing._https import HTTPSServer
-    from fts3sdk.testing._identity import Identity, Token
-    from fts3sdk.testing._store import KeyPool
-    from fts3sdk.testing._transport import FakeTransport
+    from fts3sdk.testing._server._differences import KnownDifference
+    from fts3sdk.testing._server._https import HTTPSServer
+    from fts3sdk.testing._server._transport import FakeTransport
+    from fts3sdk.testing._state._clock import FakeClock
+    from fts3sdk.testing._state._identity import Identity, Token
+    from fts3sdk.testing._state._store import KeyPool
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
 _WHERE: dict[str, str] = {
-    "FakeClock": "fts3sdk.testing._clock",
+    "FakeClock": "fts3sdk.testing._state._clock",
     "FakeFTS": "fts3sdk.testing._fake",
     "FakeRequestError": "fts3sdk.testing._fake",
-    "FakeTransport": "fts3sdk.testing._transport",
-    "HTTPSServer": "fts3sdk.testing._https",
-    "Identity": "fts3sdk.testing._identity",
+    "FakeTransport": "fts3sdk.testing._server._transport",
+    "HTTPSServer": "fts3sdk.testing._server._https",
+    "Identity": "fts3sdk.testing._state._identity",
     "IssuedCertificate": "fts3sdk.testing.pki",
-    "KeyPool": "fts3sdk.testing._store",
-    "KnownDifference": "fts3sdk.testing._differences",
+    "KeyPool": "fts3sdk.testing._state._store",
+    "KnownDifference": "fts3sdk.testing._server._differences",
     "ThrowawayPKI": "fts3sdk.testing.pki",
-    "Token": "fts3sdk.testing._identity",
+    "Token": "fts3sdk.testing._state._identity",
 }
 
 __all__ = [

@@ -25,7 +25,7 @@ from fts3sdk.events._transfer import TransferStart
 if TYPE_CHECKING:
     from fts3sdk.events._publish import EventPublisher
     from fts3sdk.models import File, Job
-    from fts3sdk.testing._store import JobRecord, State
+    from fts3sdk.testing._state._store import JobRecord, State
 
 __all__ = ["EventLog", "file_moved", "job_derived"]
 

@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from fts3sdk.testing import _lifecycle
-from fts3sdk.testing._clock import FakeClock
-from fts3sdk.testing._differences import KNOWN_DIFFERENCES, KnownDifference
-from fts3sdk.testing._identity import (
+from fts3sdk.testing._server._differences import KNOWN_DIFFERENCES, KnownDifference
+from fts3sdk.testing._server._routes import handle
+from fts3sdk.testing._server._transport import FakeTransport
+from fts3sdk.testing._server._wire import WireRequest, WireResponse
+from fts3sdk.testing._state import _lifecycle
+from fts3sdk.testing._state._clock import FakeClock
+from fts3sdk.testing._state._identity import (
     DEFAULT_HOST_DN,
     DEFAULT_ROLES,
     AuthConfig,
@@ -20,10 +23,15 @@ from fts3sdk.testing._identity import (
     certificate_caller,
     token_caller,
 )
-from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State, metadata_limits
-from fts3sdk.testing._transport import FakeTransport
-from fts3sdk.testing._wire import WireRequest, WireResponse
+from fts3sdk.testing._state._store import (
+    CredentialRecord,
+    JobRecord,
+    KeyPool,
+    Outcome,
+    Settings,
+    State,
+    metadata_limits,
+)
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -32,7 +40,7 @@ if TYPE_CHECKING:
     from fts3sdk.models import ArchivedJob, File, Job
     from fts3sdk.models.submit import JobSpec
     from fts3sdk.testing._events import EventLog
-    from fts3sdk.testing._https import HTTPSServer
+    from fts3sdk.testing._server._https import HTTPSServer
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
 __all__ = ["FakeFTS"]
@@ -147,7 +155,7 @@ class FakeFTS:
         The host certificate is ``host_cert`` or a new ``localhost`` one from ``pki``; its DN becomes the root
         DN. Client certificates and RFC 3820 proxies issued by ``pki`` are accepted, none is required.
         """
-        from fts3sdk.testing._https import HTTPSServer
+        from fts3sdk.testing._server._https import HTTPSServer
 
         chosen = pki or self.pki
         if chosen is None:
@@ -209,8 +217,8 @@ class FakeFTS:
 
         Raises `FakeRequestError` when the server would refuse the body.
         """
-        from fts3sdk.testing._jobs_write import insert_job
-        from fts3sdk.testing._wire import HTTPError
+        from fts3sdk.testing._api._jobs_write import insert_job
+        from fts3sdk.testing._server._wire import HTTPError
 
         body = job if isinstance(job, Mapping) else json.loads(job.to_json())
         who = identity or self.default_identity
@@ -360,14 +368,14 @@ class FakeFTS:
         ``mock://`` URLs follow gfal2's mock plugin and need no setup. Raises ValueError where a file is in
         the way or for a protocol the namespace does not keep.
         """
-        from fts3sdk.testing._namespace import refused_as_value_error
+        from fts3sdk.testing._state._namespace import refused_as_value_error
 
         with self._state.lock, refused_as_value_error(url):
             self._state.namespace.add_directory(url, mtime=self._mtime())
 
     def add_file(self, url: str, *, size: int = 0, mode: int = 0o644) -> None:
         """Create (or replace) a file of ``size`` bytes in the storage namespace, creating its parents."""
-        from fts3sdk.testing._namespace import refused_as_value_error
+        from fts3sdk.testing._state._namespace import refused_as_value_error
 
         with self._state.lock, refused_as_value_error(url):
             self._state.namespace.add_file(url, size=size, mode=mode, mtime=self._mtime())

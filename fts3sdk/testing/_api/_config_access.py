@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from fts3sdk.testing._config_state import audit, audit_json
-from fts3sdk.testing._jobs_write import input_as_dict
-from fts3sdk.testing._pages import accept_response
-from fts3sdk.testing._wire import INTERNAL_ERROR, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._api._jobs_write import input_as_dict
+from fts3sdk.testing._server._pages import accept_response
+from fts3sdk.testing._server._wire import INTERNAL_ERROR, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._state._config_state import audit, audit_json
 
 __all__ = [
     "delete_activity_shares",

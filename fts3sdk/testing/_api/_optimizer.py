@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fts3sdk.testing._jobs_write import input_as_dict
-from fts3sdk.testing._wire import Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._api._jobs_write import input_as_dict
+from fts3sdk.testing._server._wire import Ctx, HTTPError, WireResponse, json_response
 
 __all__ = ["current", "enabled", "evolution", "set_current"]
 

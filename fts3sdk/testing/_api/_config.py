@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from fts3sdk.testing._config_state import audit, audit_json, typed
-from fts3sdk.testing._jobs_write import input_as_dict
-from fts3sdk.testing._pages import accept_response, page, prefers_html, pretty
-from fts3sdk.testing._wire import HTML, JSON, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._api._jobs_write import input_as_dict
+from fts3sdk.testing._server._pages import accept_response, page, prefers_html, pretty
+from fts3sdk.testing._server._wire import HTML, JSON, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._state._config_state import audit, audit_json, typed
 
 __all__ = [
     "delete_global",

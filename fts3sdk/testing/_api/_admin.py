@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fts3sdk.testing._wire import JSON, ROUTE_NOT_FOUND, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._server._wire import JSON, ROUTE_NOT_FOUND, Ctx, HTTPError, WireResponse, json_response
 
 __all__ = ["AUTOCOMPLETE_KINDS", "autocomplete", "force_start", "status_hosts"]
 

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from fts3sdk.testing._store import CacheRecord, CredentialRecord
-from fts3sdk.testing._wire import HTML, INTERNAL_ERROR, TEXT, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._server._wire import HTML, INTERNAL_ERROR, TEXT, Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._state._store import CacheRecord, CredentialRecord
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._identity import Caller, Identity
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._identity import Caller, Identity
+    from fts3sdk.testing._state._store import State
 
 __all__ = [
     "JSON",

@@ -1,8 +1,8 @@
 """The route table and the authentication middleware: one `handle` call answers one request.
 
-The path is first made what Apache hands the application (`fts3sdk.testing._apache`: dot segments resolved,
+The path is first made what Apache hands the application (`fts3sdk.testing._server._apache`: dot segments resolved,
 slashes merged); routes are then matched as Werkzeug does for every rule of the table
-(`fts3sdk.testing._router`: its order, 404 and 405, trailing slashes, ``HEAD`` and ``OPTIONS``). Before any
+(`fts3sdk.testing._server._router`: its order, 404 and 405, trailing slashes, ``HEAD`` and ``OPTIONS``). Before any
 route the middleware resolves the caller (a token that does not verify counts for nothing, as on the server)
 and refuses banned users and foreign Origins with Werkzeug's HTML page. A 204 goes out without a Content-Type,
 as it does behind Apache.
@@ -14,7 +14,7 @@ import dataclasses
 import logging
 from urllib.parse import urlparse
 
-from fts3sdk.testing import (
+from fts3sdk.testing._api import (
     _admin,
     _bans,
     _config,
@@ -26,14 +26,11 @@ from fts3sdk.testing import (
     _jobs_write,
     _optimizer,
 )
-from fts3sdk.testing._apache import ApacheError, request_path
-from fts3sdk.testing._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
-from fts3sdk.testing._lifecycle import tick
-from fts3sdk.testing._router import Router
-from fts3sdk.testing._router import rule as _rule
-from fts3sdk.testing._static import ENDPOINT_LINKS, SUBMIT_SCHEMA
-from fts3sdk.testing._store import State
-from fts3sdk.testing._wire import (
+from fts3sdk.testing._server._apache import ApacheError, request_path
+from fts3sdk.testing._server._router import Router
+from fts3sdk.testing._server._router import rule as _rule
+from fts3sdk.testing._server._static import ENDPOINT_LINKS, SUBMIT_SCHEMA
+from fts3sdk.testing._server._wire import (
     INTERNAL_ERROR,
     Ctx,
     HTTPError,
@@ -42,6 +39,9 @@ from fts3sdk.testing._wire import (
     WireResponse,
     json_response,
 )
+from fts3sdk.testing._state._identity import Caller, Identity, anonymous_caller, certificate_caller, token_caller
+from fts3sdk.testing._state._lifecycle import tick
+from fts3sdk.testing._state._store import State
 
 __all__ = ["handle"]
 

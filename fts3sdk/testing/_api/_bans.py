@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing._wire import INTERNAL_ERROR, JSON, Ctx, HTTPError, WireRequest, WireResponse, json_response
+from fts3sdk.testing._server._wire import INTERNAL_ERROR, JSON, Ctx, HTTPError, WireRequest, WireResponse, json_response
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["ban_dn", "ban_se", "list_dn_bans", "list_se_bans", "unban_dn", "unban_se"]
 

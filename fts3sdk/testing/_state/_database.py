@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.models._limits import FILE_COLUMNS, JOB_COLUMNS, Column
-from fts3sdk.testing._wire import INTERNAL_ERROR, HTTPError
+from fts3sdk.testing._server._wire import INTERNAL_ERROR, HTTPError
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["check_insert", "check_priority"]
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fts3sdk.testing._wire import HTML, ROUTE_NOT_FOUND, HTTPError, WireResponse
+from fts3sdk.testing._server._wire import HTML, ROUTE_NOT_FOUND, HTTPError, WireResponse
 
 __all__ = ["METHOD_NOT_ALLOWED", "NOT_FOUND", "Router", "Rule", "rule"]
 

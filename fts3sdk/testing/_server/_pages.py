@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from fts3sdk.testing._wire import HTML, JSON, WireRequest, WireResponse
+from fts3sdk.testing._server._wire import HTML, JSON, WireRequest, WireResponse
 
 __all__ = ["accept_response", "page", "pretty", "prefers_html"]
 

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fts3sdk.resources._dm_api import status_for_errno
-from fts3sdk.testing._namespace import GfalError
-from fts3sdk.testing._wire import Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._server._wire import Ctx, HTTPError, WireResponse, json_response
+from fts3sdk.testing._state._namespace import GfalError
 
 __all__ = ["list_dir", "mkdir", "rename", "rmdir", "stat", "unlink"]
 

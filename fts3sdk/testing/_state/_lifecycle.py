@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk.testing import _events
-from fts3sdk.testing._store import JobRecord, Outcome, RetryRecord
+from fts3sdk.testing._state._store import JobRecord, Outcome, RetryRecord
 
 if TYPE_CHECKING:
     from fts3sdk.models import File
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["derive", "fail_file", "finish_file", "run_job", "start_file", "step_file", "tick"]
 

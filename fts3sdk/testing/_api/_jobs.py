@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing._wire import INTERNAL_ERROR, Ctx, HTTPError, WireResponse, entry, json_response
+from fts3sdk.testing._server._wire import INTERNAL_ERROR, Ctx, HTTPError, WireResponse, entry, json_response
 
 if TYPE_CHECKING:
     from fts3sdk.models import File
-    from fts3sdk.testing._store import JobRecord
+    from fts3sdk.testing._state._store import JobRecord
 
 __all__ = ["file_json", "find_job", "job_json"]
 

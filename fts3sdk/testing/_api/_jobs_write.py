@@ -7,16 +7,24 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from fts3sdk.testing._database import check_insert, check_priority
-from fts3sdk.testing._identity import delegation_id
-from fts3sdk.testing._jobs import file_json, find_job, job_json
-from fts3sdk.testing._store import JobRecord
-from fts3sdk.testing._submit import build_job
-from fts3sdk.testing._wire import INTERNAL_ERROR, Ctx, HTTPError, WireRequest, WireResponse, entry, json_response
+from fts3sdk.testing._api._jobs import file_json, find_job, job_json
+from fts3sdk.testing._api._submit import build_job
+from fts3sdk.testing._server._wire import (
+    INTERNAL_ERROR,
+    Ctx,
+    HTTPError,
+    WireRequest,
+    WireResponse,
+    entry,
+    json_response,
+)
+from fts3sdk.testing._state._database import check_insert, check_priority
+from fts3sdk.testing._state._identity import delegation_id
+from fts3sdk.testing._state._store import JobRecord
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._identity import Caller
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._identity import Caller
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["cancel_all", "cancel_files", "cancel_jobs", "insert_job", "modify_jobs", "submit"]
 

@@ -15,8 +15,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 from urllib.parse import ParseResult, parse_qsl, urlencode, urlparse
 
-from fts3sdk.testing._identity import BASE_ID, Caller, delegation_id
-from fts3sdk.testing._submit_rules import (
+from fts3sdk.testing._api._submit_rules import (
     apply_banning,
     internal_params,
     overwrite_flag,
@@ -24,10 +23,11 @@ from fts3sdk.testing._submit_rules import (
     safe_int,
     validate_transfer_tokens,
 )
-from fts3sdk.testing._wire import INTERNAL_ERROR, HTTPError
+from fts3sdk.testing._server._wire import INTERNAL_ERROR, HTTPError
+from fts3sdk.testing._state._identity import BASE_ID, Caller, delegation_id
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["build_job"]
 

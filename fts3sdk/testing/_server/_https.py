@@ -24,8 +24,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from fts3sdk.testing._identity import Identity
-from fts3sdk.testing._wire import WireRequest, WireResponse, phrase
+from fts3sdk.testing._server._wire import WireRequest, WireResponse, phrase
+from fts3sdk.testing._state._identity import Identity
 
 if TYPE_CHECKING:
     from cryptography import x509

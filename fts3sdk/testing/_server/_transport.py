@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from fts3sdk.testing._wire import WireRequest, WireResponse
+from fts3sdk.testing._server._wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._identity import Identity
+    from fts3sdk.testing._state._identity import Identity
 
 __all__ = ["CutShort", "FakeTransport"]
 

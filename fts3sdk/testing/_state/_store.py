@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing._clock import FakeClock
-from fts3sdk.testing._config_state import ConfigState, OptimizerState
-from fts3sdk.testing._identity import AuthConfig, Token
-from fts3sdk.testing._namespace import Namespace
+from fts3sdk.testing._state._clock import FakeClock
+from fts3sdk.testing._state._config_state import ConfigState, OptimizerState
+from fts3sdk.testing._state._identity import AuthConfig, Token
+from fts3sdk.testing._state._namespace import Namespace
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing._wire import HTTPError
+from fts3sdk.testing._server._wire import HTTPError
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["apply_banning", "internal_params", "overwrite_flag", "safe_flag", "safe_int", "validate_transfer_tokens"]
 

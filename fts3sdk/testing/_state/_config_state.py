@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from numbers import Number
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing._wire import HTTPError
+from fts3sdk.testing._server._wire import HTTPError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
         OptimizerEvolution,
         ShareConfig,
     )
-    from fts3sdk.testing._identity import Caller
-    from fts3sdk.testing._store import State
+    from fts3sdk.testing._state._identity import Caller
+    from fts3sdk.testing._state._store import State
 
 __all__ = ["ConfigState", "OptimizerState", "audit", "typed"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from fts3sdk.testing._wire import WireResponse
+from fts3sdk.testing._server._wire import WireResponse
 
 __all__ = ["ApacheError", "request_path"]
 
