@@ -9,7 +9,8 @@ from fts3sdk.resources import _server_api as api
 from fts3sdk.resources._server_api import BanMode
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncStorage", "AsyncUsers", "Storage", "Users"]
 

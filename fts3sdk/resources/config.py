@@ -15,7 +15,8 @@ from fts3sdk.resources.config_grants import Activities, AsyncActivities, AsyncAu
 from fts3sdk.resources.config_storages import AsyncCloudStorages, AsyncStorages, CloudStorages, Storages
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = [
     "AsyncConfig",

@@ -10,7 +10,8 @@ from fts3sdk.models import ActivityShareConfig, ActivityShares, AuthorizationByD
 from fts3sdk.resources import _config_access_api as api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["Activities", "AsyncActivities", "AsyncAuthorizations", "Authorizations"]
 

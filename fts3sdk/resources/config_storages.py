@@ -11,7 +11,8 @@ from fts3sdk.resources import _config_access_api as api
 from fts3sdk.resources import _config_api as config_api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncCloudStorages", "AsyncStorages", "CloudStorages", "Storages"]
 

@@ -16,7 +16,8 @@ from fts3sdk.resources import _server_api as api
 from fts3sdk.resources._jobs_api import submit_job
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
     from fts3sdk._core import ClientCore
     from fts3sdk.credentials import Credential
     from fts3sdk.models import Delegation

@@ -8,7 +8,8 @@ from fts3sdk.models import HostActivity
 from fts3sdk.resources import _admin_api as api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncStatus", "Status"]
 
