@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk._httpx_cli import defer_httpx_cli
+from fts3sdk._http._httpx_cli import defer_httpx_cli
 from fts3sdk._version import __version__
 
 defer_httpx_cli()

@@ -22,8 +22,8 @@ from fts3sdk._config import (
     Token,
 )
 from fts3sdk._core import ClientCore
-from fts3sdk._pool import sharded_pool
-from fts3sdk._transport import RetryTransport
+from fts3sdk._http._pool import sharded_pool
+from fts3sdk._http._transport import RetryTransport
 from fts3sdk.resources import _admin_api as admin_api
 from fts3sdk.resources import _server_api as api
 

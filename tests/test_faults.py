@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from fts3sdk import AsyncClient, Client, JobSpec, Transfer, errors
-from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
+from fts3sdk._http._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk.resources import _server_api as api
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI
 from tests._loopback import LoopbackServer, closes_idle

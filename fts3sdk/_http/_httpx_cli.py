@@ -42,6 +42,6 @@ def defer_httpx_cli() -> None:
     """Put the stand-in in place, unless httpx (or its command line) is already imported."""
     if "httpx" in sys.modules or _NAME in sys.modules:
         return
-    deferred = _DeferredCli(_NAME, "httpx's command line, imported when used (fts3sdk._httpx_cli).")
+    deferred = _DeferredCli(_NAME, "httpx's command line, imported when used (fts3sdk._http._httpx_cli).")
     deferred.main = _main  # type: ignore[attr-defined]
     sys.modules[_NAME] = deferred

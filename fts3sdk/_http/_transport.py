@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import httpx
 
 from fts3sdk._base import RETRIES_EXTENSION
-from fts3sdk._faults import Kind, as_transport_error, classify
+from fts3sdk._http._faults import Kind, as_transport_error, classify
 
 __all__ = ["RESEND_EXTENSION", "RetryPolicy", "RetryTransport"]
 
