@@ -24,12 +24,12 @@ from fts3sdk._config import (
 from fts3sdk._core import ClientCore
 from fts3sdk._http._pool import sharded_pool
 from fts3sdk._http._transport import RetryTransport
-from fts3sdk.resources import _admin_api as admin_api
-from fts3sdk.resources import _server_api as api
+from fts3sdk.resources._endpoints import _admin as admin_api
+from fts3sdk.resources._endpoints import _server as api
 
 if TYPE_CHECKING:
     from fts3sdk.models import EndpointInfo, WhoAmI
-    from fts3sdk.resources._admin_api import AutocompleteKind
+    from fts3sdk.resources._endpoints._admin import AutocompleteKind
     from fts3sdk.resources.bans import Storage, Users
     from fts3sdk.resources.config import Config
     from fts3sdk.resources.delegation import Delegations

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import CloudStorage, CloudStorageUser, StorageConfig, StorageSettings
-from fts3sdk.resources import _config_access_api as api
-from fts3sdk.resources import _config_api as config_api
+from fts3sdk.resources._endpoints import _config as config_api
+from fts3sdk.resources._endpoints import _config_access as api
 
 if TYPE_CHECKING:
     from fts3sdk._async_client import AsyncClient

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from fts3sdk.resources._dm_api import status_for_errno
+from fts3sdk.resources._endpoints._dm import status_for_errno
 from fts3sdk.testing._server._wire import Ctx, HTTPError, WireResponse, json_response
 from fts3sdk.testing._state._namespace import GfalError
 

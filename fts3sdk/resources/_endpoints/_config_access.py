@@ -12,7 +12,7 @@ from typing import Any
 from fts3sdk import errors
 from fts3sdk._base import Endpoint, Flow, model, nothing, segment
 from fts3sdk.models import ActivityShareConfig, ActivityShares, AuthorizationByDn, CloudStorage, CloudStorageUser
-from fts3sdk.resources._checks import flag, given, is_amount, non_empty, read_back
+from fts3sdk.resources._endpoints._checks import flag, given, is_amount, non_empty, read_back
 
 _ACTIVITY = model(dict[str, ActivityShares])
 _CLOUDS = model(list[CloudStorage])

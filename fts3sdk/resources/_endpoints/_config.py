@@ -2,7 +2,7 @@
 
 ``POST /config/global`` stores the change and then breaks the connection after ``[``: its flow reads the settings
 back with a GET and gives them; the transport error is raised only when the GET does not show the change.
-Grants, activity shares and cloud storages are in `_config_access_api`.
+Grants, activity shares and cloud storages are in `_config_access`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fts3sdk.models import (
     StorageConfig,
     StorageSettings,
 )
-from fts3sdk.resources._checks import count, flag, non_empty, read_back
+from fts3sdk.resources._endpoints._checks import count, flag, non_empty, read_back
 
 _GLOBAL_INTS = ("retry", "max_time_queue", "global_timeout", "sec_per_mb")
 _GLOBAL_FLAGS = ("show_user_dn", "no_streaming")
