@@ -12,7 +12,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._fake import FakeFTS, FakeRequestError
+    from fts3sdk.testing._controls import FakeRequestError
+    from fts3sdk.testing._fake import FakeFTS
     from fts3sdk.testing._server._differences import KnownDifference
     from fts3sdk.testing._server._https import HTTPSServer
     from fts3sdk.testing._server._transport import FakeTransport
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 _WHERE: dict[str, str] = {
     "FakeClock": "fts3sdk.testing._state._clock",
     "FakeFTS": "fts3sdk.testing._fake",
-    "FakeRequestError": "fts3sdk.testing._fake",
+    "FakeRequestError": "fts3sdk.testing._controls",
     "FakeTransport": "fts3sdk.testing._server._transport",
     "HTTPSServer": "fts3sdk.testing._server._https",
     "Identity": "fts3sdk.testing._state._identity",
