@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from fts3sdk.events import EventPublisher
     from fts3sdk.models import ArchivedJob, File, Job
     from fts3sdk.models.submit import JobSpec
-    from fts3sdk.testing._events import EventLog
+    from fts3sdk.testing._monitoring._events import EventLog
     from fts3sdk.testing._server._https import HTTPSServer
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
@@ -322,7 +322,7 @@ class FakeFTS:
 
 
 def _event_log(events: EventPublisher | EventLog | bool, submit_host: str) -> EventLog | None:
-    from fts3sdk.testing._events import EventLog
+    from fts3sdk.testing._monitoring._events import EventLog
 
     if events is False:
         return None

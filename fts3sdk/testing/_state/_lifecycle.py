@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.testing import _events
+from fts3sdk.testing._monitoring import _events
 from fts3sdk.testing._state._store import JobRecord, Outcome, RetryRecord
 
 if TYPE_CHECKING:

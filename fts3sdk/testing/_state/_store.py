@@ -218,7 +218,7 @@ class State:
         """``t_token``: ids of the transfer tokens token submissions stored (certificate users store none)."""
         self.outcomes: list[Outcome] = []
         self.last_tick: datetime | None = None
-        self.events: Any = None  # an fts3sdk.testing._events.EventLog when the fake sends monitoring messages
+        self.events: Any = None  # a _monitoring._events.EventLog when the fake sends monitoring messages
         self._next_file_id = first_file_id
         self._seq = 0
         self.config = ConfigState.initial(self)
