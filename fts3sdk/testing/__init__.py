@@ -4,6 +4,11 @@
 either in-process through ``fake.transport()`` or over TLS with ``fake.serve_https(pki=...)``. The pytest
 plugin (`fts3sdk.testing.plugin`, loaded automatically) provides the ``fts_fake``, ``fts_server``,
 ``fts_pki`` and ``fts_client`` fixtures. Names are loaded on first use: importing this package is cheap.
+
+Inside: `FakeFTS` (``_fake``) over its direct controls (``_controls``); ``_server`` takes requests in and
+answers out (wire, routes, transport, HTTPS, Apache), ``_state`` is what the server keeps (store, clock,
+lifecycle, identities, namespace), ``_api`` answers each area of the REST API, ``_monitoring`` emits the
+monitoring messages (and runs a private ActiveMQ for tests).
 """
 
 from __future__ import annotations
