@@ -27,8 +27,9 @@ from fts3sdk._config import (
     ssl_context,
     trust_location,
 )
-from fts3sdk._faults import Kind, as_transport_error, classify, transport_error
-from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
+from fts3sdk._http._faults import Kind, as_transport_error, classify, transport_error
+from fts3sdk._http._transport import RESEND_EXTENSION, RetryPolicy
+from fts3sdk._quick_check import vouch
 from fts3sdk._version import __version__
 
 if TYPE_CHECKING:
@@ -219,11 +220,14 @@ def _once(passphrase: Passphrase | None) -> Passphrase | None:
 
 
 def _check(files: CertificateFiles) -> None:
+    key = None if files.key == files.cert else files.key
+    if vouch(files.cert, key) is not None:  # a plainly good credential, read without cryptography
+        return
     from fts3sdk.credentials import check_credential
 
     check_credential(
         files.cert,
-        None if files.key == files.cert else files.key,
+        key,
         passphrase=files.passphrase,
         cert_origin=files.cert_origin,
         key_origin=files.key_origin,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from fts3sdk.events import BrokerAuth, BrokerUnavailable, EventConsumer, EventKind, EventPublisher, TransferComplete
-from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
 from tests import event_bodies as bodies
 
 AUTH = BrokerAuth(username="fts", password="s3cret")

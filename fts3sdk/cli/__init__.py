@@ -6,6 +6,7 @@ options and exit codes are documented in ``docs/cli.md``; `ExitCode` lists the e
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,6 +26,8 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
 
     ``transport`` replaces the network for every client created (e.g. a `fts3sdk.testing.FakeFTS`).
     """
+    if argv is None:  # the process's own command line: pydantic would scan every distribution for plugins
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         from fts3sdk.cli._app import run
     except ImportError as exc:

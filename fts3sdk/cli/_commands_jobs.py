@@ -46,12 +46,12 @@ def _transfer_line(job: Job) -> str | None:
 
 def show_job(job: Job) -> None:
     """Print one job for people: its summary, then its transfers when it came with them."""
-    out = console()
     pairs = job_summary(job)
     if job.files:
         pairs += [("Files", counts_text(file_counts(job))), ("Transfers", _transfer_line(job))]
     print_pairs(pairs)
     if job.files:
+        out = console()
         out.print()
         out.print(file_table(job.files))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -24,7 +25,10 @@ __all__ = [
     "job_summary",
     "jobs_table",
     "print_json",
+    "plain_pairs",
     "print_pairs",
+    "rich_pairs",
+    "Styled",
     "state_style",
     "when",
 ]
@@ -105,9 +109,22 @@ def styled_state(state: object) -> Text:
     return Text(str(state), style=state_style(state))
 
 
+class Styled(str):
+    """A string shown in a rich ``style`` on a terminal (plain when piped): a value of `print_pairs`, rich unneeded."""
+
+    style: str
+
+    def __new__(cls, text: object, style: str) -> Styled:
+        made = super().__new__(cls, text)
+        made.style = style
+        return made
+
+
 def _cell(value: object) -> Text:
     from rich.text import Text
 
+    if isinstance(value, Styled):
+        return Text(str.__str__(value), style=value.style)
     return value if isinstance(value, Text) else Text("-" if value is None else str(value))
 
 
@@ -120,6 +137,21 @@ def when(moment: datetime | None) -> str:
 
 def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None) -> None:
     """Print aligned ``name  value`` lines, skipping empty values; a URL value wraps only between its pieces."""
+    rows: list[tuple[str, object]] = []
+    for name, value in pairs:
+        if value is None or value == "" or value == []:
+            continue
+        rows.append((name, ", ".join(map(str, value)) if isinstance(value, list) else value))
+    plain = plain_pairs(rows, title)
+    if plain is not None and not _styled(sys.stdout):
+        sys.stdout.write(plain)
+        sys.stdout.flush()
+    else:
+        rich_pairs(rows, title)
+
+
+def rich_pairs(rows: Sequence[tuple[str, object]], title: str | None = None) -> None:
+    """Print ``rows`` (name, value: none empty) with rich, as a grid."""
     from rich.table import Table
 
     from fts3sdk.cli._urls import URLCell, looks_like_url
@@ -127,15 +159,38 @@ def print_pairs(pairs: Iterable[tuple[str, object]], *, title: str | None = None
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    for name, value in pairs:
-        if value is None or value == "" or value == []:
-            continue
-        text = ", ".join(map(str, value)) if isinstance(value, list) else value
+    for name, text in rows:
         grid.add_row(_cell(name), URLCell(text) if isinstance(text, str) and looks_like_url(text) else _cell(text))
     out = console()
     if title:
         out.print(_cell(title), style="bold")
     out.print(grid)
+
+
+def plain_pairs(rows: Sequence[tuple[str, object]], title: str | None = None) -> str | None:
+    """What `print_pairs` prints when piped, made without rich; ``None`` where only rich lays it out (wrapping).
+
+    That is when every name and value is printable ASCII on one line and the widest row fits the plain width:
+    then rich's grid is each name padded to the widest, two spaces, each value padded to the widest.
+    """
+    names = [str(name) for name, _ in rows]
+    values = ["-" if value is None else str(value) for _, value in rows]
+    texts = [*names, *values, *([title] if title else [])]
+    if not rows or not all(text.isascii() and text.isprintable() for text in texts):
+        return None
+    name_width, value_width = max(map(len, names)), max(map(len, values))
+    if name_width + 2 + value_width > _PLAIN_WIDTH:
+        return None
+    lines = [f"{name.ljust(name_width)}  {value.ljust(value_width)}" for name, value in zip(names, values, strict=True)]
+    return "".join(f"{line}\n" for line in ([title] if title else []) + lines)
+
+
+def _styled(stream: Any) -> bool:
+    """Whether rich would treat ``stream`` as a terminal (colours, its width), as its `Console` decides."""
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR") or "IPython" in sys.modules:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
 
 
 def jobs_table(jobs: Sequence[Job]) -> FittedTable:
@@ -205,7 +260,7 @@ def job_summary(job: Job) -> list[tuple[str, object]]:
     finished = f"{when(job.job_finished)} UTC" if job.job_finished else None
     return [
         ("Job", job.job_id),
-        ("State", styled_state(job.job_state)),
+        ("State", Styled(job.job_state, state_style(job.job_state))),
         ("Reason", job.reason),
         ("VO", job.vo_name),
         ("Submitted by", job.user_dn),

@@ -176,12 +176,7 @@ class EventModel(FTSModel):
     """Base of the monitoring messages: unknown fields are kept (``model_extra``), instances are immutable."""
 
     model_config = ConfigDict(
-        extra="allow",
-        frozen=True,
-        use_attribute_docstrings=True,
-        defer_build=True,
-        ser_json_inf_nan="constants",
-        val_temporal_unit="milliseconds",
+        extra="allow", frozen=True, defer_build=True, ser_json_inf_nan="constants", val_temporal_unit="milliseconds"
     )
 
 

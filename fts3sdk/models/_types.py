@@ -22,6 +22,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from fts3sdk._times import parse_utc
+from fts3sdk.models._docs import add_attribute_docs
 
 __all__ = [
     "FTSModel",
@@ -42,13 +43,23 @@ class FTSModel(BaseModel):
     Unknown keys are kept (readable through ``model_extra`` and dumped again), instances are immutable.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        add_attribute_docs(cls)  # field descriptions from their docstrings, before the deferred schema is built
 
 
 class SpecModel(BaseModel):
     """Base of every model the user builds and the SDK sends: unknown or misspelt keys are refused."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        add_attribute_docs(cls)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # pydantic keeps an assigned value when a model validator then refuses it: restore the model, so a
@@ -224,7 +235,7 @@ class Version(FTSModel):
     The server sends API versions as integers and core versions as strings; both become integers here.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
     _fields: ClassVar[tuple[str, ...]] = ("major", "minor", "patch")
 
     major: VersionPart
