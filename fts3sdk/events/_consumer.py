@@ -7,10 +7,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from types import TracebackType
 from typing import Any
 
-from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import DEFAULT_PORT, Broker, BrokerAuth
 from fts3sdk.events._core import ConsumerConfig, ConsumerCore, kinds_of, subscriptions
-from fts3sdk.events._delivery import Delivery, EventFilter
+from fts3sdk.events._delivery import AckMode, Delivery, EventFilter
 from fts3sdk.events._fields import EventKind
 from fts3sdk.events._link import RawFrame
 from fts3sdk.events._parse import Event

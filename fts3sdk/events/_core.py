@@ -20,9 +20,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import Broker, BrokerAuth, resolve_brokers
-from fts3sdk.events._delivery import Delivery, EventFilter, Seen
+from fts3sdk.events._delivery import AckMode, Delivery, EventFilter, Seen
 from fts3sdk.events._errors import BrokerUnavailable, InvalidMessage
 from fts3sdk.events._fields import EventKind
 from fts3sdk.events._link import Link, RawFrame

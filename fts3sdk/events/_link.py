@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.events._acks import Acks, stomp_ack_mode
 from fts3sdk.events._brokers import Broker
+from fts3sdk.events._delivery import Acks, stomp_ack_mode
 from fts3sdk.events._errors import BrokerUnavailable
 from fts3sdk.events._parse import Event
 from fts3sdk.events._stomp import (
