@@ -159,13 +159,17 @@ def _produce(address: str, rate: int, total: int) -> None:
             publisher.publish(event)
 
 
+def _producer(address: str, rate: int, total: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "benchmarks.events", "produce", address, str(rate), str(total)]
+    return subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent)
+
+
 def _latency(broker: ActiveMQBroker, rate: int, seconds: float) -> list[float]:
     """Publish-to-handler delays: the producer is another process, as FTS is another machine."""
     delays: list[float] = []
     total = int(rate * seconds)
     with EventConsumer([broker.address], kinds=[EventKind.COMPLETE], idle_timeout=10) as consumer:
-        command = [sys.executable, "-m", "benchmarks.events", "produce", broker.address, str(rate), str(total)]
-        producer = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent)
+        producer = _producer(broker.address, rate, total)
 
         def handle(event: Any) -> None:
             delays.append(time.time() - event.model_extra["zz_sent"])
@@ -175,6 +179,42 @@ def _latency(broker: ActiveMQBroker, rate: int, seconds: float) -> list[float]:
         finally:
             producer.wait(60)
     return sorted(delays)
+
+
+def _raw_latency(broker: ActiveMQBroker, rate: int, seconds: float) -> list[float]:
+    """The same delays through raw stomp.py + json.loads: what the broker and the producer cost alone."""
+    import stomp
+
+    delays: list[float] = []
+    total = int(rate * seconds)
+    done = threading.Event()
+
+    class Listener(stomp.ConnectionListener):  # type: ignore[misc]
+        def on_message(self, frame: Any) -> None:
+            delays.append(time.time() - json.loads(frame.body)["zz_sent"])
+            if len(delays) % 100 == 0 or len(delays) >= total:
+                connection.ack(frame.headers["ack"])
+            if len(delays) >= total:
+                done.set()
+
+    connection = stomp.Connection12([("127.0.0.1", broker.port)], auto_decode=False)
+    connection.set_listener("raw", Listener())
+    connection.connect(wait=True)
+    connection.subscribe(EventKind.COMPLETE.destination(), id="raw", ack="client",
+                         headers={"activemq.prefetchSize": "1000", "receipt": "raw"})  # fmt: skip
+    time.sleep(0.5)  # the subscription is in place before the first message
+    producer = _producer(broker.address, rate, total)
+    try:
+        done.wait(seconds + 60)
+    finally:
+        producer.wait(60)
+        connection.disconnect()
+    return sorted(delays)
+
+
+def _percentiles(delays: list[float]) -> tuple[float, float]:
+    """The p99 and the median, in milliseconds."""
+    return delays[int(len(delays) * 0.99) - 1] * 1000, delays[len(delays) // 2] * 1000
 
 
 def run(report: Report, *, quick: bool) -> None:
@@ -191,10 +231,14 @@ def run(report: Report, *, quick: bool) -> None:
         broker = ActiveMQBroker(Path(directory), heap_mb=512, java_options=THROUGHPUT)
         with broker:
             _throughput(report, broker, count, 1 if quick else 5)
-            delays = _latency(broker, 1000, 3.0 if quick else 10.0)
-        p99 = delays[int(len(delays) * 0.99) - 1] * 1000
-        median = f"median {delays[len(delays) // 2] * 1000:.1f} ms"
-        report.targets.append(Target("p99 publish-to-handler at 1,000 msg/s", p99, 50, True, median, "ms"))
+            seconds = 3.0 if quick else 10.0
+            floor_p99, floor_median = _percentiles(_raw_latency(broker, 1000, seconds))
+            p99, median = _percentiles(_latency(broker, 1000, seconds))
+        explanation = (
+            f"median {median:.1f} ms; raw stomp.py + json.loads just before: p99 {floor_p99:.1f} ms, "
+            f"median {floor_median:.1f} ms"
+        )
+        report.targets.append(Target("p99 publish-to-handler at 1,000 msg/s", p99, 50, True, explanation, "ms"))
 
 
 if __name__ == "__main__":
