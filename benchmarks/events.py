@@ -239,8 +239,12 @@ def run(report: Report, *, quick: bool) -> None:
             ("stomp.py + json.loads (floor), run first", (floor_p99, floor_median)),
             ("EventConsumer.run", (p99, median)),
         ):
-            report.measurements.append(Measurement(benchmark, contender, its_median / 1000, 1, note=f"p99 {its_p99:.1f} ms"))
-        report.targets.append(Target("p99 publish-to-handler at 1,000 msg/s", p99, 50, True, f"median {median:.1f} ms", "ms"))
+            report.measurements.append(
+                Measurement(benchmark, contender, its_median / 1000, 1, note=f"p99 {its_p99:.1f} ms")
+            )
+        report.targets.append(
+            Target("p99 publish-to-handler at 1,000 msg/s", p99, 50, True, f"median {median:.1f} ms", "ms")
+        )
 
 
 if __name__ == "__main__":
