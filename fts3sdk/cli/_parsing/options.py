@@ -1,8 +1,8 @@
 """Options shared by commands, added to each command's signature, and the error handling every command gets.
 
-Typer reads a command's options from its signature. `with_options` appends a table of options to that
-signature and hands their values to the command as one object, so the connection options (``--endpoint``,
-``--cert``...) are written once yet accepted after any command: ``fts3sdk status ID --json -s URL``.
+The parser reads a command's options from its signature (`fts3sdk.cli._parsing.spec`). `with_options` appends a
+table of options to that signature and hands their values to the command as one object, so the connection options
+(``--endpoint``, ``--cert``...) are written once yet accepted after any command: ``fts3sdk status ID --json -s URL``.
 """
 
 from __future__ import annotations
@@ -22,17 +22,19 @@ from pathlib import Path
 from typing import Annotated, Any, NamedTuple, TypeVar
 
 import httpx
-import typer
 
 from fts3sdk import Client, InsecureRequestWarning, errors
 from fts3sdk._version import __version__
-from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
+from fts3sdk.cli._parsing.errors import classify
+from fts3sdk.cli._parsing.parser import Exit, Invocation
+from fts3sdk.cli._parsing.spec import Opt
 
 __all__ = [
     "CONNECTION",
     "OUTPUT",
     "Connection",
+    "Exit",
     "Interval",
     "MaxWait",
     "Runtime",
@@ -53,7 +55,7 @@ class Row(NamedTuple):
     name: str
     """The parameter name the command receives."""
     annotation: Any
-    """Its type, annotated with the ``typer.Option``."""
+    """Its type, annotated with its `Opt`."""
     default: Any
     """Its value when not given."""
     flag: str = ""
@@ -148,7 +150,7 @@ def _os_error(exc: OSError) -> str:
 
 def option(name: str, kind: Any, *flags: str, help: str, default: Any = None, panel: str = _PANEL, **extra: Any) -> Row:
     """One row of an option table: parameter ``name`` of type ``kind`` given as ``flags``."""
-    annotation = Annotated[kind, typer.Option(*flags, help=help, rich_help_panel=panel, **extra)]
+    annotation = Annotated[kind, Opt(*flags, help=help, panel=panel, **extra)]
     return Row(name, annotation, default, next((flag for flag in flags if flag.startswith("--")), flags[0]))
 
 
@@ -213,14 +215,15 @@ def with_options(table: Table) -> Callable[[F], F]:
     """
 
     def decorate(command: F) -> F:
-        signature = _extend(command, "conn", (*table, Row(_CONTEXT, typer.Context, inspect.Parameter.empty)))
+        signature = _extend(command, "conn", (*table, Row(_CONTEXT, Invocation, inspect.Parameter.empty)))
 
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            ctx: typer.Context = kwargs.pop(_CONTEXT)
+            invocation: Invocation = kwargs.pop(_CONTEXT)
             values = {row.name: kwargs.pop(row.name) for row in table}
-            runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-            conn = Connection(runtime=runtime, endpoint_origin=_origin(ctx, "endpoint", "FTS3_ENDPOINT"), **values)
+            runtime = invocation.runtime if isinstance(invocation.runtime, Runtime) else Runtime()
+            origin = invocation.origin("endpoint", "--endpoint")
+            conn = Connection(runtime=runtime, endpoint_origin=origin, **values)
             with _logging(conn.debug), _errors(conn.debug):
                 return command(*args, conn=conn, **kwargs)
 
@@ -230,23 +233,18 @@ def with_options(table: Table) -> Callable[[F], F]:
     return decorate
 
 
-def _origin(ctx: typer.Context, name: str, envvar: str) -> str:
-    source = ctx.get_parameter_source(name)
-    return envvar if source is not None and source.name == "ENVIRONMENT" else f"--{name}"
-
-
-def fail(code: ExitCode, message: str) -> typer.Exit:
+def fail(code: ExitCode, message: str) -> Exit:
     """Print ``error: <line>`` on stderr for each line of ``message``; give the exception that exits with ``code``."""
     for line in message.splitlines() or [""]:
-        typer.echo(f"error: {line}", err=True)
-    return typer.Exit(int(code))
+        print(f"error: {line}", file=sys.stderr)
+    return Exit(int(code))
 
 
 @contextlib.contextmanager
 def _errors(debug: bool) -> Iterator[None]:
     try:
         yield
-    except (typer.Exit, typer.Abort):
+    except Exit:
         raise
     except KeyboardInterrupt:
         raise fail(ExitCode.INTERRUPTED, "interrupted (jobs already submitted go on)") from None
@@ -287,7 +285,7 @@ def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Watching options, shared by status and submit (here, so that submit does not import the job commands' module).
-Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+Interval = Annotated[float, Opt("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
 MaxWait = Annotated[
-    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+    float | None, Opt("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
 ]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from fts3sdk import File, Job
-    from fts3sdk.cli._urls import FittedTable
+    from fts3sdk.cli._printing.urls import FittedTable
 
 __all__ = [
     "console",
@@ -154,7 +154,7 @@ def rich_pairs(rows: Sequence[tuple[str, object]], title: str | None = None) -> 
     """Print ``rows`` (name, value: none empty) with rich, as a grid."""
     from rich.table import Table
 
-    from fts3sdk.cli._urls import URLCell, looks_like_url
+    from fts3sdk.cli._printing.urls import URLCell, looks_like_url
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -195,7 +195,7 @@ def _styled(stream: Any) -> bool:
 
 def jobs_table(jobs: Sequence[Job]) -> FittedTable:
     """A table of jobs: id, state, VO, submit time, source and destination storage."""
-    from fts3sdk.cli._urls import Column, FittedTable
+    from fts3sdk.cli._printing.urls import Column, FittedTable
 
     columns = [
         Column("Job id", no_wrap=True),
@@ -214,7 +214,7 @@ def jobs_table(jobs: Sequence[Job]) -> FittedTable:
 
 def file_table(files: Sequence[File]) -> FittedTable:
     """A table of the transfers of a job: id, state, source, destination, size, throughput, reason."""
-    from fts3sdk.cli._urls import Column, FittedTable
+    from fts3sdk.cli._printing.urls import Column, FittedTable
 
     columns = [
         Column("File", justify="right", no_wrap=True),

@@ -40,7 +40,7 @@ def counts_text(counts: Counter[str]) -> Text:
     """``FINISHED 5  FAILED 1  ACTIVE 2``, each state in its colour."""
     from rich.text import Text
 
-    from fts3sdk.cli._output import state_style
+    from fts3sdk.cli._printing.output import state_style
 
     parts = [Text(f"{state} {number}", style=state_style(state)) for state, number in _ordered(counts)]
     return Text("  ").join(parts) if parts else Text("-")
