@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 
 __all__ = ["ExitCode", "main"]
 
+
 def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
     """Run ``fts3sdk`` with ``argv`` (default: the process arguments) and give its exit status.
 
     ``transport`` replaces the network for every client created (e.g. a `fts3sdk.testing.FakeFTS`).
     """
-    if argv is None:  # the process's own command line: pydantic would scan every distribution for plugins
+    own = argv is None  # the process's own command line
+    if own:  # pydantic would scan every distribution for plugins
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from fts3sdk.cli._app import run
 
-    return run(argv, transport=transport)
+    return run(argv, transport=transport, preload=own)

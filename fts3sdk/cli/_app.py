@@ -71,14 +71,21 @@ else:
     app: Group
 
 
-def run(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
-    """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and give the exit status."""
+def run(
+    argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None, preload: bool = False
+) -> int:
+    """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and give the exit status.
+
+    ``preload``: import the models of an answer while its request is sent (`fts3sdk.cli._parsing.preload`).
+    """
     from fts3sdk.cli._parsing.options import Runtime
+    from fts3sdk.cli._parsing.preload import Preloader
 
     given = sys.argv[1:] if argv is None else list(argv)
     only = given[0] if given and given[0] in _NAMES else None
     try:
-        return dispatch(build(only), given, "fts3sdk", Runtime(transport), version=f"fts3sdk {__version__}")
+        runtime = Runtime(transport, preloader=Preloader() if preload else None)
+        return dispatch(build(only), given, "fts3sdk", runtime, version=f"fts3sdk {__version__}")
     except UsageError as exc:
         print(f"error: {exc.line()}", file=sys.stderr)
         return int(ExitCode.USAGE)

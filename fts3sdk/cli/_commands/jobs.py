@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fts3sdk import Client, FileState, Job, JobState
 from fts3sdk.cli._commands.events import BROKER
 from fts3sdk.cli._commands.watch import counts_text, display_for, file_counts, poll_until_over
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._parsing.errors import classify
 from fts3sdk.cli._parsing.options import CONNECTION, Connection, Interval, MaxWait, inject, with_options
 from fts3sdk.cli._parsing.parser import Exit
+from fts3sdk.cli._parsing.preload import JOB_MODELS
 from fts3sdk.cli._parsing.spec import Arg, Opt
 from fts3sdk.cli._printing.output import (
     console,
@@ -27,9 +27,13 @@ from fts3sdk.cli._printing.output import (
 from fts3sdk.errors import FTS3ClientException
 from fts3sdk.models._limits import LIST_LIMIT
 
+if TYPE_CHECKING:
+    from fts3sdk import Client, Job, JobState
+
 __all__ = ["cancel", "exit_code_for", "exit_for", "list_jobs", "print_errors", "report", "status", "watch"]
 
 _LIST_DEFAULT_LIMIT = 100
+
 
 JobIds = Annotated[list[str], Arg(help="Job id(s).", metavar="JOB_ID")]
 
@@ -66,7 +70,7 @@ def report(jobs: Sequence[Job], conn: Connection) -> ExitCode:
             if number:
                 console().print()
             show_job(job)
-    finished = all(job.job_state == JobState.FINISHED for job in jobs)
+    finished = all(job.job_state == "FINISHED" for job in jobs)
     return ExitCode.OK if finished else ExitCode.JOB_FAILED
 
 
@@ -103,7 +107,7 @@ def watch(
         jobs = watch_with_events(client, job_ids, display, broker, interval=interval, max_wait=max_wait, out=out)
     code = report(jobs, conn)
     if code is not ExitCode.OK:
-        states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != JobState.FINISHED)
+        states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != "FINISHED")
         print(f"error: not every job finished: {states}", file=sys.stderr)
     if missing:
         raise Exit(int(exit_code_for(missing)))
@@ -129,7 +133,7 @@ def status(
     broker: dict[str, Any],
 ) -> None:
     """Show one or more jobs; with --watch, follow them until they end."""
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         if watch_:
             watch(client, job_ids, conn, interval, max_wait, broker=broker if events_ else None)
             return
@@ -155,7 +159,7 @@ def report_found(jobs: Sequence[Job], conn: Connection, *, several: bool) -> Non
 
 
 def _states(values: Sequence[str]) -> list[JobState]:
-    from fts3sdk.models.states import state_filter
+    from fts3sdk.models.states import JobState, state_filter
 
     parts = [part for value in values for part in value.split(",") if part.strip()]
     return state_filter(JobState, parts, for_code=False)
@@ -187,7 +191,7 @@ def list_jobs(
     states = _states(state or [])
     if states and limit is None and time_window is None:
         limit = _LIST_DEFAULT_LIMIT
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         jobs = client.jobs.list(
             vo=vo,
             state_in=states or None,
@@ -248,6 +252,8 @@ def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
 
 
 def _cancel_files(client: Client, job_id: str, file_ids: list[int], conn: Connection) -> None:
+    from fts3sdk import FileState
+
     outcome = client.jobs.cancel_files(job_id, file_ids)
     if conn.json:
         print_json(outcome)
@@ -278,7 +284,7 @@ def cancel(
     ids = job_ids or []
     if all_ == bool(ids) or (files and len(ids) != 1) or (vo and not all_):
         raise ValueError("give job id(s), one job id with --files, or --all [--vo VO]")
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         if all_:
             result = client.jobs.cancel_all(vo)
             if conn.json:

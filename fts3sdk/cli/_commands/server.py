@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._parsing.options import CONNECTION, OUTPUT, Connection, fail, with_options
 from fts3sdk.cli._parsing.parser import Exit
+from fts3sdk.cli._parsing.preload import SERVER_MODELS
 from fts3sdk.cli._parsing.spec import Opt
 from fts3sdk.cli._printing.output import print_json, print_pairs, when
-from fts3sdk.resources.delegation import needs_delegation
 
 if TYPE_CHECKING:
     from fts3sdk import Client
@@ -30,7 +30,7 @@ def _expiry(moment: datetime) -> str:
 @with_options(CONNECTION)
 def whoami(*, conn: Connection) -> None:
     """Show who the server thinks you are: DN, VOs, delegation id, access levels."""
-    with conn.client() as client:
+    with conn.client(preload=SERVER_MODELS) as client:
         who = client.whoami()
     if conn.json:
         print_json(who)
@@ -52,7 +52,7 @@ def whoami(*, conn: Connection) -> None:
 @with_options(CONNECTION)
 def server_info(*, conn: Connection) -> None:
     """Show the endpoint's versions (REST API, delegation, schema, core)."""
-    with conn.client() as client:
+    with conn.client(preload=SERVER_MODELS) as client:
         info = client.endpoint_info()
         endpoint = client.endpoint
     if conn.json:
@@ -84,7 +84,9 @@ def delegate(
     Nothing is sent when the server's copy is still valid for --renew-if-less-than hours, unless --force;
     the command then says so.
     """
-    with conn.client() as client:
+    from fts3sdk.resources.delegation import needs_delegation
+
+    with conn.client(preload=SERVER_MODELS) as client:
         if client.uses_token:
             raise ValueError("token clients do not delegate: the server uses the token itself")
         renewed = needs_delegation(client.delegation.info(), force=force, renew_if_less_than=timedelta(hours=renew))

@@ -7,14 +7,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from fts3sdk import Job
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, ProgressColumn, Task, TaskID
     from rich.text import Text
 
-    from fts3sdk import Client
+    from fts3sdk import Client, Job
 
 __all__ = ["Display", "LineDisplay", "LiveDisplay", "display_for", "file_counts", "poll_until_over", "read_jobs"]
 

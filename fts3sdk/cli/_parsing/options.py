@@ -28,6 +28,7 @@ from fts3sdk._version import __version__
 from fts3sdk.cli._exit import ExitCode
 from fts3sdk.cli._parsing.errors import classify
 from fts3sdk.cli._parsing.parser import Exit, Invocation
+from fts3sdk.cli._parsing.preload import Preloader
 from fts3sdk.cli._parsing.spec import Opt
 
 __all__ = [
@@ -77,6 +78,8 @@ class Runtime:
     """Replaces the network for every client the commands create (tests pass a FakeFTS)."""
     passphrases: dict[str, str | bytes] = field(default_factory=dict, repr=False)
     """Passphrases typed at the prompt, kept so one run asks once."""
+    preloader: Preloader | None = None
+    """Imports the models of the answer while the request is sent (the process's own command line only)."""
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,17 @@ class Connection:
     endpoint_origin: str = "--endpoint"
     """Where ``endpoint`` came from (``--endpoint`` or ``FTS3_ENDPOINT``), for messages."""
 
-    def client(self) -> Client:
-        """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
+    def client(self, *, preload: Sequence[str] = ()) -> Client:
+        """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files.
+
+        ``preload``: the model modules the answers will be parsed into, imported meanwhile (`Preloader`).
+        """
         if not self.endpoint:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
-                return Client(  # it checks the files, naming the options they came from
+                client = Client(  # it checks the files, naming the options they came from
                     self.endpoint,
                     cert=_named(self.cert, "--cert"),
                     key=_named(self.key, "--key"),
@@ -121,6 +127,9 @@ class Connection:
                 if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
                     raise
                 raise ValueError(self._bad_endpoint()) from exc
+        if self.runtime.preloader is not None:  # from here on the main thread mostly waits for the network
+            self.runtime.preloader.start(preload)
+        return client
 
     def _bad_endpoint(self) -> str:
         endpoint = self.endpoint or ""
@@ -224,8 +233,12 @@ def with_options(table: Table) -> Callable[[F], F]:
             runtime = invocation.runtime if isinstance(invocation.runtime, Runtime) else Runtime()
             origin = invocation.origin("endpoint", "--endpoint")
             conn = Connection(runtime=runtime, endpoint_origin=origin, **values)
-            with _logging(conn.debug), _errors(conn.debug):
-                return command(*args, conn=conn, **kwargs)
+            try:
+                with _logging(conn.debug), _errors(conn.debug):
+                    return command(*args, conn=conn, **kwargs)
+            finally:
+                if runtime.preloader is not None:
+                    runtime.preloader.join()
 
         _install(wrapper, signature)
         return wrapper  # type: ignore[return-value]

@@ -10,15 +10,11 @@ line, exit status 2, in the words the ``fts3sdk`` command has always used (``No 
 from __future__ import annotations
 
 import argparse
-import difflib
 import inspect
 import os
 import re
-import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from fts3sdk.cli._parsing.spec import Arg, BadValue, Opt, Param, boolean, read_param
@@ -52,24 +48,28 @@ class UsageError(Exception):
         return f"{self.message.rstrip('.')} (see '{self.prog} --help')"
 
 
-@dataclass(frozen=True)
 class Invocation:
     """What a command gets besides its options, when it asks for it with a parameter of this type."""
 
-    runtime: object
-    """What the caller of the command line passed (`fts3sdk.cli._parsing.options.Runtime`)."""
-    sources: Mapping[str, str] = field(default_factory=dict)
-    """For each parameter given, where its value came from: its flag, or the environment variable."""
+    __slots__ = ("runtime", "sources")
+
+    def __init__(self, runtime: object, sources: Mapping[str, str]) -> None:
+        self.runtime = runtime
+        """What the caller of the command line passed (`fts3sdk.cli._parsing.options.Runtime`)."""
+        self.sources = sources
+        """For each parameter given, where its value came from: its flag, or the environment variable."""
 
     def origin(self, name: str, default: str) -> str:
         """Where parameter ``name`` came from, or ``default`` when it was not given."""
         return self.sources.get(name, default)
 
 
-@dataclass
 class _Entry:
-    target: Callable[..., Any] | Group
-    hidden: bool = False
+    __slots__ = ("hidden", "target")
+
+    def __init__(self, target: Callable[..., Any] | Group, hidden: bool = False) -> None:
+        self.target = target
+        self.hidden = hidden
 
 
 class Group:
@@ -111,6 +111,8 @@ class Group:
         width = max(map(len, shown), default=0) + 2
         parts += [f"  {name:<{width}}{summary(entry.target)}".rstrip() for name, entry in shown.items()]
         if self.epilog:
+            import textwrap
+
             parts += ["", textwrap.fill(self.epilog, _width())]
         return "\n".join(parts) + "\n"
 
@@ -122,6 +124,8 @@ def summary(target: Callable[..., Any] | Group) -> str:
 
 
 def _width() -> int:
+    import shutil
+
     return min(shutil.get_terminal_size((_WIDEST, 24)).columns - 2, _WIDEST)
 
 
@@ -235,8 +239,14 @@ def _unknown(extras: Sequence[str], params: Sequence[Param]) -> str:
         return f"Got unexpected extra argument(s) ({' '.join(extras)})"
     given = options[0].split("=", 1)[0]
     known = [flag for param in params if not isinstance(param.spec, Arg) for flag in _flags(param)]
-    close = difflib.get_close_matches(given, [*known, "--help"], n=1)
+    close = _close(given, [*known, "--help"])
     return f"No such option: {given}" + (f"; did you mean {close[0]}?" if close else "")
+
+
+def _close(word: str, possibilities: Sequence[str]) -> list[str]:
+    import difflib  # only for a mistyped command line
+
+    return difflib.get_close_matches(word, possibilities, n=1)
 
 
 def _flags(param: Param) -> Sequence[str]:
@@ -313,7 +323,7 @@ def dispatch(group: Group, argv: Sequence[str], prog: str, runtime: object, *, v
     entry = group.entries.get(head)
     if entry is None:
         visible = [name for name, item in group.entries.items() if not item.hidden]
-        close = difflib.get_close_matches(head, visible, n=1)
+        close = _close(head, visible)
         raise UsageError(f"No such command {head!r}" + (f"; did you mean {close[0]!r}?" if close else ""), prog)
     if isinstance(entry.target, Group):
         return dispatch(entry.target, rest, f"{prog} {head}", runtime)

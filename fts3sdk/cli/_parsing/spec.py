@@ -12,7 +12,6 @@ import inspect
 import math
 import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -74,24 +73,37 @@ class BadValue(ValueError):
         return f"{name}{shown}: {self.what}"
 
 
-@dataclass(frozen=True)
 class Param:
     """One parameter of a command as the parser takes it."""
 
-    name: str
-    """The function's parameter name."""
-    spec: Opt | Arg
-    convert: Callable[[str], Any]
-    """From the text given to the value (raises BadValue)."""
-    default: Any
-    """The value when not given (``REQUIRED`` for a required argument)."""
-    flag: bool = False
-    """An option that takes no value (``True`` when given)."""
-    toggle: tuple[str, str] | None = None
-    """The two flags of a ``--x/--no-x`` option."""
-    multiple: bool = False
-    """Repeatable option, or an argument taking several values: the value is a list."""
-    metavar: str = ""
+    __slots__ = ("convert", "default", "flag", "metavar", "multiple", "name", "spec", "toggle")
+
+    def __init__(
+        self,
+        name: str,
+        spec: Opt | Arg,
+        convert: Callable[[str], Any],
+        default: Any,
+        *,
+        flag: bool = False,
+        toggle: tuple[str, str] | None = None,
+        multiple: bool = False,
+        metavar: str = "",
+    ) -> None:
+        self.name = name
+        """The function's parameter name."""
+        self.spec = spec
+        self.convert = convert
+        """From the text given to the value (raises BadValue)."""
+        self.default = default
+        """The value when not given (``REQUIRED`` for a required argument)."""
+        self.flag = flag
+        """An option that takes no value (``True`` when given)."""
+        self.toggle = toggle
+        """The two flags of a ``--x/--no-x`` option."""
+        self.multiple = multiple
+        """Repeatable option, or an argument taking several values: the value is a list."""
+        self.metavar = metavar
 
     @property
     def required(self) -> bool:

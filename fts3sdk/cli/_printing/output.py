@@ -9,8 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -69,7 +67,8 @@ def jsonable(value: Any) -> Any:
     The models write times as the server does (naive UTC, for exact round trips); scripts reading our
     output should not have to know that, so each time is written as `iso_utc` gives it.
     """
-    if isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # only a loaded pydantic can have made a model: never imported for this
+    if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return _with_offsets(value.model_dump(mode="json"), value.model_dump())
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}

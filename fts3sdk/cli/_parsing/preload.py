@@ -1,0 +1,67 @@
+"""Importing the models a command will parse into while its request is on the network.
+
+A command of the typed client spends most of its own time importing pydantic and the model module of the answer,
+which it needs only once the answer is there; the TLS handshake and the server's work before that leave the
+interpreter idle (the GIL is released while OpenSSL and the socket work). `Preloader.start` imports those modules
+in a background thread during that time; the command then finds them imported, or waits for the thread's import
+of the module it needs (Python's per-module import locks).
+
+Safe by construction: the thread is started right before the client connects, when the command's own modules
+are imported and what the main thread imports next (pydantic, the models) it imports from function bodies,
+holding no import lock the thread could wait for; the modules named are leaves of the import graph (nothing
+the command runs imports them at module level). The thread is a daemon and `Preloader.join` waits for it before
+the command returns, so no import is left running when the interpreter exits. Only the ``fts3sdk`` process's own
+command line preloads (`fts3sdk.cli.main` without ``argv``): called in-process, as by tests, nothing changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from collections.abc import Sequence
+
+__all__ = ["JOB_MODELS", "SERVER_MODELS", "Preloader"]
+
+_SWITCH = 0.0002
+
+SERVER_MODELS = ("fts3sdk.models.server",)
+"""What the answers about the caller, the server and delegations are parsed into."""
+JOB_MODELS = ("fts3sdk.models.jobs",)
+"""What the answers about jobs (and their files) are parsed into."""
+
+
+def _import_all(modules: Sequence[str]) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            return
+
+
+class Preloader:
+    """Starts background imports and waits for them."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+        self._interval: float | None = None
+
+    def start(self, modules: Sequence[str]) -> None:
+        """Import ``modules`` (in that order) in a daemon thread."""
+        if modules:
+            if self._interval is None:
+                # Each time the main thread's socket or TLS call returns it must take the GIL back from the importing
+                # thread, which by default keeps it up to 5 ms: a handshake's round trips would each wait that long.
+                self._interval = sys.getswitchinterval()
+                sys.setswitchinterval(_SWITCH)
+            thread = threading.Thread(target=_import_all, args=(tuple(modules),), name="fts3sdk-preload", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def join(self) -> None:
+        """Wait until every background import has ended."""
+        while self._threads:
+            self._threads.pop().join()
+        if self._interval is not None:
+            sys.setswitchinterval(self._interval)
+            self._interval = None
