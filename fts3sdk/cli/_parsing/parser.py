@@ -97,14 +97,14 @@ class Group:
             raise ValueError("a sub-group needs a name")
         self.entries[key] = _Entry(group)
 
-    def help_text(self, prog: str) -> str:
+    def help_text(self, prog: str, *, version: bool = False) -> str:
         """The group's ``--help``: usage, what it is, its commands with their summaries, its epilog."""
-        options = "[--version] " if self.name is None else ""
+        options = "[--version] " if version else ""
         parts = [f"Usage: {prog} {options}COMMAND [ARGS]...", ""]
         if self.help:
             parts += [self.help, ""]
         parts += ["Options:"]
-        if self.name is None:
+        if version:
             parts.append(f"  {'--version':<12}Show the version and exit.")
         parts += [f"  {'-h, --help':<12}{_HELP}", "", "Commands:"]
         shown = {name: entry for name, entry in self.entries.items() if not entry.hidden}
@@ -309,11 +309,11 @@ def invoke(command: Callable[..., Any], argv: Sequence[str], prog: str, runtime:
 def dispatch(group: Group, argv: Sequence[str], prog: str, runtime: object, *, version: str = "") -> int:
     """Run what ``argv`` names in ``group``: a sub-group's command, or the help; give the exit status."""
     if not argv:
-        sys.stdout.write(group.help_text(prog))
+        sys.stdout.write(group.help_text(prog, version=bool(version)))
         return USAGE_STATUS
     head, *rest = argv
     if head in ("-h", "--help"):
-        sys.stdout.write(group.help_text(prog))
+        sys.stdout.write(group.help_text(prog, version=bool(version)))
         return 0
     if version and head == "--version":
         sys.stdout.write(f"{version}\n")
