@@ -170,9 +170,12 @@ def test_only_the_process_command_line_preloads(
 ) -> None:
     started: list[tuple[str, ...]] = []
     original = Preloader.start
-    monkeypatch.setattr(
-        Preloader, "start", lambda self, modules: started.append(tuple(modules)) or original(self, modules)
-    )
+
+    def start(self: Preloader, modules: tuple[str, ...]) -> None:
+        started.append(tuple(modules))
+        original(self, modules)
+
+    monkeypatch.setattr(Preloader, "start", start)
     assert run("whoami", fake=fake).code == ExitCode.OK
     assert started == []  # main(argv): tests, scripts
     job_id = queued(fake, 1)
