@@ -91,3 +91,6 @@ def run(
         return int(ExitCode.USAGE)
     except Exit as exit_:
         return exit_.code
+    except KeyboardInterrupt:  # outside a command's own handling: while parsing, or waiting for a preload
+        print("error: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
