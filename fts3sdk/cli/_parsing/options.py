@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
 import inspect
 import logging
 import os
@@ -143,6 +142,8 @@ class Connection:
         if "key" not in cache:
             if not sys.stdin.isatty():
                 raise errors.CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+            import getpass
+
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
 
