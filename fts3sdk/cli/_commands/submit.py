@@ -25,7 +25,6 @@ from fts3sdk.cli._parsing.options import (
     plain_mapping,
     with_options,
 )
-from fts3sdk.cli._parsing.preload import SERVER_MODELS
 from fts3sdk.cli._parsing.spec import Arg, Opt
 from fts3sdk.cli._printing.output import print_json
 from fts3sdk.models._limits import PRIORITY, SCITAG
@@ -206,7 +205,7 @@ def submit(
     if dry_run:
         print_json(spec.to_body())
         return
-    with conn.client(preload=SERVER_MODELS) as client:  # the delegation check's answer
+    with conn.client() as client:  # delegating and submitting read raw JSON: no model to preload
         job_id = client.jobs.submit(spec, delegate=False if no_delegate else "auto")
         if watch_:
             from fts3sdk.cli._commands.jobs import watch
