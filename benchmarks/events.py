@@ -21,7 +21,7 @@ from typing import Any
 from benchmarks._harness import Measurement, Report, Target, median_seconds
 from fts3sdk.events import EventConsumer, EventKind, EventPublisher, TransferComplete, format_body, parse_event
 from fts3sdk.events._acks import AckMode
-from fts3sdk.testing._activemq import THROUGHPUT, ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._monitoring._activemq import THROUGHPUT, ActiveMQBroker, BrokerNotInstalled, find_activemq
 from tests import event_bodies as bodies
 
 DESTINATION = EventKind.COMPLETE.destination(topic=False)

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from benchmarks._harness import Measurement, Report, Target, median_seconds, peak_memory
 from fts3sdk.models import Job
-from fts3sdk.resources._jobs_api import jobs_or_entries
+from fts3sdk.resources._endpoints._jobs import jobs_or_entries
 
 JOB: dict[str, Any] = {
     "job_id": "eb7fa674-eaaa-11f1-b239-02fc00000001",

@@ -8,14 +8,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk._httpx_cli import defer_httpx_cli
+from fts3sdk._http._httpx_cli import defer_httpx_cli
 from fts3sdk._version import __version__
 
 defer_httpx_cli()
 
 if TYPE_CHECKING:
     from fts3sdk import errors
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
     from fts3sdk._config import InsecureRequestWarning
     from fts3sdk._results import Batch
     from fts3sdk.models import (
@@ -113,7 +114,7 @@ _MODELS = [
     "WhoAmI",
 ]
 _WHERE: dict[str, str] = {
-    "AsyncClient": "fts3sdk._client",
+    "AsyncClient": "fts3sdk._async_client",
     "Client": "fts3sdk._client",
     "InsecureRequestWarning": "fts3sdk._config",
     "Batch": "fts3sdk._results",

@@ -27,9 +27,9 @@ from fts3sdk._config import (
     ssl_context,
     trust_location,
 )
-from fts3sdk._faults import Kind, as_transport_error, classify, transport_error
+from fts3sdk._http._faults import Kind, as_transport_error, classify, transport_error
+from fts3sdk._http._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk._quick_check import vouch
-from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
 from fts3sdk._version import __version__
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from fts3sdk.testing._https import lingering_close
+from fts3sdk.testing._server._https import lingering_close
 
 _POLL = 0.1
 _JOIN = 5.0

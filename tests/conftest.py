@@ -12,7 +12,7 @@ import pytest
 
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
-from fts3sdk.testing._transport import CutShort, FakeTransport
+from fts3sdk.testing._server._transport import CutShort, FakeTransport
 from tests import _confinement
 from tests.recordings import Recording, SetName, load
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fts3sdk import AsyncClient, Client, JobSpec, Transfer, errors
 from fts3sdk._config import discover_certificate
-from fts3sdk._transport import RetryPolicy, RetryTransport
+from fts3sdk._http._transport import RetryPolicy, RetryTransport
 from tests.conftest import ENDPOINT, AnyClient, call
 from tests.recordings import load
 

@@ -26,8 +26,8 @@ from fts3sdk.events import (
 )
 from fts3sdk.models.submit import JobSpec, Transfer
 from fts3sdk.testing import FakeFTS, IssuedCertificate, ThrowawayPKI
-from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
-from fts3sdk.testing._wire import WireRequest, WireResponse
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._server._wire import WireRequest, WireResponse
 from tests import event_bodies as bodies
 
 AUTH = BrokerAuth(username="fts", password="s3cret")

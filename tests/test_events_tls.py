@@ -10,7 +10,7 @@ import pytest
 from fts3sdk.errors import FTS3ClientException
 from fts3sdk.events import BrokerAuth, BrokerTLSError, EventConsumer, EventPublisher, TransferComplete
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI
-from fts3sdk.testing._activemq import ActiveMQBroker, BrokerNotInstalled, BrokerTLS, find_activemq
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, BrokerTLS, find_activemq
 from tests import event_bodies as bodies
 
 

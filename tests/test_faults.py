@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from fts3sdk import AsyncClient, Client, JobSpec, Transfer, errors
-from fts3sdk._transport import RESEND_EXTENSION, RetryPolicy
-from fts3sdk.resources import _server_api as api
+from fts3sdk._http._transport import RESEND_EXTENSION, RetryPolicy
+from fts3sdk.resources._endpoints import _server as api
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI
 from tests._loopback import LoopbackServer, closes_idle
 from tests.recordings import load

@@ -22,8 +22,8 @@ from fts3sdk import Client, JobSpec, Transfer, errors
 from fts3sdk._base import segment
 from fts3sdk.models._limits import FILESIZE, INT, PRIORITY, TRANSFER_OPTION
 from fts3sdk.testing import FakeFTS, IssuedCertificate
-from fts3sdk.testing._apache import request_path
-from fts3sdk.testing._routes import _ROUTER
+from fts3sdk.testing._server._apache import request_path
+from fts3sdk.testing._server._routes import _ROUTER
 
 URL = "https://fts.example.org:8446"
 SRC = "mock://src.example.org/data/f"

@@ -8,7 +8,7 @@ import anyio
 import httpx
 import pytest
 
-from fts3sdk._pool import ShardedPool, sharded_pool
+from fts3sdk._http._pool import ShardedPool, sharded_pool
 
 
 class Recorder:

@@ -27,7 +27,7 @@ from fts3sdk import (
     errors,
 )
 from fts3sdk.resources import bans, config, config_grants, config_storages, delegation, dm, jobs, optimizer, status
-from fts3sdk.resources._jobs_api import FILE_FIELDS, MAX_IDS_PER_REQUEST
+from fts3sdk.resources._endpoints._jobs import FILE_FIELDS, MAX_IDS_PER_REQUEST
 from tests.conftest import AnyClient, Replay, call
 from tests.recordings import load
 

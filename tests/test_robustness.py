@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from fts3sdk import AsyncClient, Client, JobSpec, Transfer, errors
 from fts3sdk._base import Endpoint, read
-from fts3sdk.resources import _jobs_api as jobs_api
-from fts3sdk.resources import _server_api as server_api
+from fts3sdk.resources._endpoints import _jobs as jobs_api
+from fts3sdk.resources._endpoints import _server as server_api
 from tests.recordings import load
 
 JOB_ID = "eb7fa674-eaaa-11f1-b239-02fc00000001"

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from fts3sdk import AsyncClient, Client, errors
-from fts3sdk.testing import HTTPSServer, IssuedCertificate, ThrowawayPKI, _https
-from fts3sdk.testing._wire import WireRequest, WireResponse
+from fts3sdk.testing import HTTPSServer, IssuedCertificate, ThrowawayPKI
+from fts3sdk.testing._server import _https
+from fts3sdk.testing._server._wire import WireRequest, WireResponse
 
 BIG = 8 * 1024 * 1024
 """An answer larger than the sockets' buffers: its ``sendall`` is still writing when the client vanishes."""

@@ -13,7 +13,7 @@ import pytest
 from fts3sdk import AsyncClient, Client, JobState, errors
 from fts3sdk.testing import FakeClock, FakeFTS, FakeRequestError, FakeTransport, Identity, KeyPool
 from fts3sdk.testing import plugin as fts_plugin
-from fts3sdk.testing._wire import INTERNAL_ERROR
+from fts3sdk.testing._server._wire import INTERNAL_ERROR
 from tests.conftest import call
 
 fts_key_pool = fts_plugin.fts_key_pool

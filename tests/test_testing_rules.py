@@ -21,9 +21,9 @@ from werkzeug.routing import Rule as WerkzeugRule
 
 from fts3sdk.models._limits import BIGINT, INT
 from fts3sdk.testing import FakeFTS, FakeRequestError, Identity
-from fts3sdk.testing._apache import ApacheError, request_path
-from fts3sdk.testing._router import Router
-from fts3sdk.testing._routes import _ROUTER
+from fts3sdk.testing._server._apache import ApacheError, request_path
+from fts3sdk.testing._server._router import Router
+from fts3sdk.testing._server._routes import _ROUTER
 
 CAROL = "/DC=org/DC=example/O=Test/CN=Carol"
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
@@ -59,8 +59,8 @@ def _expected(method: str, path: str) -> tuple[str, Any]:
 
 
 def _actual(method: str, path: str) -> tuple[str, Any]:
-    from fts3sdk.testing._router import MethodNotAllowed as FakeNotAllowed
-    from fts3sdk.testing._wire import HTTPError
+    from fts3sdk.testing._server._router import MethodNotAllowed as FakeNotAllowed
+    from fts3sdk.testing._server._wire import HTTPError
 
     try:
         found, variables = _ROUTER.find(method, path)

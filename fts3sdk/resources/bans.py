@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import StorageBan, UserBan
-from fts3sdk.resources import _server_api as api
-from fts3sdk.resources._server_api import BanMode
+from fts3sdk.resources._endpoints import _server as api
+from fts3sdk.resources._endpoints._server import BanMode
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncStorage", "AsyncUsers", "Storage", "Users"]
 

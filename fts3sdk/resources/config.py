@@ -10,12 +10,13 @@ import builtins
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import ConfigAudit, GlobalConfig, Host, LinkConfig, ShareConfig
-from fts3sdk.resources import _config_api as api
+from fts3sdk.resources._endpoints import _config as api
 from fts3sdk.resources.config_grants import Activities, AsyncActivities, AsyncAuthorizations, Authorizations
 from fts3sdk.resources.config_storages import AsyncCloudStorages, AsyncStorages, CloudStorages, Storages
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = [
     "AsyncConfig",

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import ActivityShareConfig, ActivityShares, AuthorizationByDn
-from fts3sdk.resources import _config_access_api as api
+from fts3sdk.resources._endpoints import _config_access as api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["Activities", "AsyncActivities", "AsyncAuthorizations", "Authorizations"]
 

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import CloudStorage, CloudStorageUser, StorageConfig, StorageSettings
-from fts3sdk.resources import _config_access_api as api
-from fts3sdk.resources import _config_api as config_api
+from fts3sdk.resources._endpoints import _config as config_api
+from fts3sdk.resources._endpoints import _config_access as api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncCloudStorages", "AsyncStorages", "CloudStorages", "Storages"]
 

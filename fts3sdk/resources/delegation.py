@@ -12,11 +12,12 @@ import httpx
 from fts3sdk import errors
 from fts3sdk._base import DelegationCache, Flow, invalid_response, raw_json
 from fts3sdk._times import parse_utc
-from fts3sdk.resources import _server_api as api
-from fts3sdk.resources._jobs_api import submit_job
+from fts3sdk.resources._endpoints import _server as api
+from fts3sdk.resources._endpoints._jobs import submit_job
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
     from fts3sdk._core import ClientCore
     from fts3sdk.credentials import Credential
     from fts3sdk.models import Delegation

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import DirectoryEntry, StatInfo
-from fts3sdk.resources import _dm_api as api
-from fts3sdk.resources._dm_api import gfal_errno
+from fts3sdk.resources._endpoints import _dm as api
+from fts3sdk.resources._endpoints._dm import gfal_errno
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncNamespace", "Namespace", "gfal_errno"]
 

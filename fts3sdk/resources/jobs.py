@@ -11,12 +11,13 @@ from pydantic import JsonValue
 
 from fts3sdk._results import Batch
 from fts3sdk.models import FileState, JobState
-from fts3sdk.resources import _admin_api as admin_api
-from fts3sdk.resources import _jobs_api as api
+from fts3sdk.resources._endpoints import _admin as admin_api
+from fts3sdk.resources._endpoints import _jobs as api
 from fts3sdk.resources.delegation import submit_flow
 
 if TYPE_CHECKING:  # the models are imported when an answer is parsed into one
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
     from fts3sdk.models import ArchivedJob, CancelAllResult, DataManagement, File, FileRetry, ForceStartRefusal, Job
     from fts3sdk.models.submit import JobSpec
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fts3sdk.models import Optimizer, OptimizerEvolution, OptimizerUpdate
-from fts3sdk.resources import _admin_api as api
+from fts3sdk.resources._endpoints import _admin as api
 
 if TYPE_CHECKING:
-    from fts3sdk._client import AsyncClient, Client
+    from fts3sdk._async_client import AsyncClient
+    from fts3sdk._client import Client
 
 __all__ = ["AsyncOptimizerControl", "OptimizerControl"]
 

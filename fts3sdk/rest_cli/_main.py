@@ -1,4 +1,9 @@
-"""The console-script entry points: run one command as the official scripts do (errors on stdout, exit 1)."""
+"""The console-script entry points: run one command as the official scripts do (errors on stdout, exit 1).
+
+Where the commands write is the official one too: messages only, INFO and errors on stdout, the rest on stderr.
+The official formatter meant to prefix errors with ``Error:`` and warnings with ``# Warning:``, but under Python 3
+it prints the bare message; scripts parse that, so it is kept.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import traceback
 from typing import NoReturn
 
 __all__ = [
+    "LOGGER",
     "ban_main",
     "delegate_main",
     "delete_submit_main",
@@ -18,8 +24,37 @@ __all__ = [
     "transfer_list_main",
     "transfer_status_main",
     "transfer_submit_main",
+    "setup",
     "whoami_main",
 ]
+
+LOGGER = "fts3"
+"""The logger the commands write to (``-v`` shows its debug messages)."""
+
+
+class _Levels(logging.Filter):
+    def __init__(self, levels: set[int], *, keep: bool) -> None:
+        super().__init__()
+        self._levels, self._keep = levels, keep
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return (record.levelno in self._levels) is self._keep
+
+
+def setup() -> None:
+    """Send INFO, ERROR and CRITICAL to stdout, WARNING and DEBUG to stderr, as bare messages; root at INFO."""
+    quiet = {logging.WARNING, logging.DEBUG}
+    out = logging.StreamHandler(sys.stdout)
+    out.addFilter(_Levels(quiet, keep=False))
+    err = logging.StreamHandler(sys.stderr)
+    err.addFilter(_Levels(quiet, keep=True))
+    root = logging.getLogger()
+    for handler in (out, err):
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for library in ("httpx", "httpcore"):  # httpx logs every request at INFO; urllib3 did at DEBUG
+        logging.getLogger(library).setLevel(logging.WARNING)
 
 
 def _refuse_next_to_the_official() -> None:
@@ -36,8 +71,6 @@ def _refuse_next_to_the_official() -> None:
 
 
 def _run(module: str, name: str, *, exit_with_result: bool = False) -> NoReturn:
-    from fts3sdk.rest_cli._output import setup
-
     _refuse_next_to_the_official()
     # pydantic scans every installed distribution for plugins on its first validator; a command has none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

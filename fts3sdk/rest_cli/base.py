@@ -19,7 +19,7 @@ from optparse import IndentedHelpFormatter, OptionParser, Values
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from fts3sdk._version import OFFICIAL_CLIENT_VERSION
-from fts3sdk.rest_cli._output import LOGGER
+from fts3sdk.rest_cli._main import LOGGER
 
 if TYPE_CHECKING:
     from fts3sdk.easy.client.context import Context

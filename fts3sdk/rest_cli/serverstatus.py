@@ -23,7 +23,7 @@ class ServerStatus(Base):
     def run(self) -> int:
         """``GET /status/hosts``; gives the exit status."""
         from fts3sdk._base import raw_json
-        from fts3sdk.resources import _admin_api as admin_api
+        from fts3sdk.resources._endpoints import _admin as admin_api
 
         context = self._create_context()
         activity: dict[str, Any] = context.client._send(admin_api.host_activity().with_parse(raw_json))

@@ -4,6 +4,11 @@
 either in-process through ``fake.transport()`` or over TLS with ``fake.serve_https(pki=...)``. The pytest
 plugin (`fts3sdk.testing.plugin`, loaded automatically) provides the ``fts_fake``, ``fts_server``,
 ``fts_pki`` and ``fts_client`` fixtures. Names are loaded on first use: importing this package is cheap.
+
+Inside: `FakeFTS` (``_fake``) over its direct controls (``_controls``); ``_server`` takes requests in and
+answers out (wire, routes, transport, HTTPS, Apache), ``_state`` is what the server keeps (store, clock,
+lifecycle, identities, namespace), ``_api`` answers each area of the REST API, ``_monitoring`` emits the
+monitoring messages (and runs a private ActiveMQ for tests).
 """
 
 from __future__ import annotations
@@ -12,27 +17,28 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fts3sdk.testing._clock import FakeClock
-    from fts3sdk.testing._differences import KnownDifference
-    from fts3sdk.testing._fake import FakeFTS, FakeRequestError
-    from fts3sdk.testing._https import HTTPSServer
-    from fts3sdk.testing._identity import Identity, Token
-    from fts3sdk.testing._store import KeyPool
-    from fts3sdk.testing._transport import FakeTransport
+    from fts3sdk.testing._controls import FakeRequestError
+    from fts3sdk.testing._fake import FakeFTS
+    from fts3sdk.testing._server._differences import KnownDifference
+    from fts3sdk.testing._server._https import HTTPSServer
+    from fts3sdk.testing._server._transport import FakeTransport
+    from fts3sdk.testing._state._clock import FakeClock
+    from fts3sdk.testing._state._identity import Identity, Token
+    from fts3sdk.testing._state._store import KeyPool
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
 _WHERE: dict[str, str] = {
-    "FakeClock": "fts3sdk.testing._clock",
+    "FakeClock": "fts3sdk.testing._state._clock",
     "FakeFTS": "fts3sdk.testing._fake",
-    "FakeRequestError": "fts3sdk.testing._fake",
-    "FakeTransport": "fts3sdk.testing._transport",
-    "HTTPSServer": "fts3sdk.testing._https",
-    "Identity": "fts3sdk.testing._identity",
+    "FakeRequestError": "fts3sdk.testing._controls",
+    "FakeTransport": "fts3sdk.testing._server._transport",
+    "HTTPSServer": "fts3sdk.testing._server._https",
+    "Identity": "fts3sdk.testing._state._identity",
     "IssuedCertificate": "fts3sdk.testing.pki",
-    "KeyPool": "fts3sdk.testing._store",
-    "KnownDifference": "fts3sdk.testing._differences",
+    "KeyPool": "fts3sdk.testing._state._store",
+    "KnownDifference": "fts3sdk.testing._server._differences",
     "ThrowawayPKI": "fts3sdk.testing.pki",
-    "Token": "fts3sdk.testing._identity",
+    "Token": "fts3sdk.testing._state._identity",
 }
 
 __all__ = [

@@ -1,29 +1,39 @@
-"""`FakeFTS`: the public face of the fake server (configuration, transports, HTTPS, lifecycle controls)."""
+"""`FakeFTS`: the public face of the fake server (configuration, transports, HTTPS, lifecycle controls).
+
+Each control is one line over `fts3sdk.testing._controls`, which does the work on the server's state.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from fts3sdk.testing import _lifecycle
-from fts3sdk.testing._clock import FakeClock
-from fts3sdk.testing._differences import KNOWN_DIFFERENCES, KnownDifference
-from fts3sdk.testing._identity import (
+from fts3sdk.testing import _controls
+from fts3sdk.testing._server._differences import KNOWN_DIFFERENCES, KnownDifference
+from fts3sdk.testing._server._routes import handle
+from fts3sdk.testing._server._transport import FakeTransport
+from fts3sdk.testing._server._wire import WireRequest, WireResponse
+from fts3sdk.testing._state import _lifecycle
+from fts3sdk.testing._state._clock import FakeClock
+from fts3sdk.testing._state._identity import (
     DEFAULT_HOST_DN,
     DEFAULT_ROLES,
     AuthConfig,
     Identity,
     Token,
     certificate_caller,
-    token_caller,
 )
-from fts3sdk.testing._routes import handle
-from fts3sdk.testing._store import CredentialRecord, JobRecord, KeyPool, Outcome, Settings, State, metadata_limits
-from fts3sdk.testing._transport import FakeTransport
-from fts3sdk.testing._wire import WireRequest, WireResponse
+from fts3sdk.testing._state._store import (
+    CredentialRecord,
+    JobRecord,
+    KeyPool,
+    Outcome,
+    Settings,
+    State,
+    metadata_limits,
+)
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -31,8 +41,8 @@ if TYPE_CHECKING:
     from fts3sdk.events import EventPublisher
     from fts3sdk.models import ArchivedJob, File, Job
     from fts3sdk.models.submit import JobSpec
-    from fts3sdk.testing._events import EventLog
-    from fts3sdk.testing._https import HTTPSServer
+    from fts3sdk.testing._monitoring._events import EventLog
+    from fts3sdk.testing._server._https import HTTPSServer
     from fts3sdk.testing.pki import IssuedCertificate, ThrowawayPKI
 
 __all__ = ["FakeFTS"]
@@ -147,7 +157,7 @@ class FakeFTS:
         The host certificate is ``host_cert`` or a new ``localhost`` one from ``pki``; its DN becomes the root
         DN. Client certificates and RFC 3820 proxies issued by ``pki`` are accepted, none is required.
         """
-        from fts3sdk.testing._https import HTTPSServer
+        from fts3sdk.testing._server._https import HTTPSServer
 
         chosen = pki or self.pki
         if chosen is None:
@@ -209,55 +219,25 @@ class FakeFTS:
 
         Raises `FakeRequestError` when the server would refuse the body.
         """
-        from fts3sdk.testing._jobs_write import insert_job
-        from fts3sdk.testing._wire import HTTPError
-
-        body = job if isinstance(job, Mapping) else json.loads(job.to_json())
-        who = identity or self.default_identity
-        auth = self._state.settings.auth
-        token = self._state.tokens.get(who.token or "")
-        caller = token_caller(token, auth) if token is not None else certificate_caller(who, auth)
-        with self._state.lock:
-            try:
-                return insert_job(self._state, caller, dict(body))
-            except HTTPError as exc:
-                raise FakeRequestError(exc.status, exc.message) from None
-
-    def _record(self, job_id: str) -> JobRecord:
-        record = self._state.jobs.get(job_id)
-        if record is None:
-            raise KeyError(f"no live job {job_id!r} (archived jobs are in the archive)")
-        return record
+        return _controls.submit(self._state, identity or self.default_identity, job)
 
     def job(self, job_id: str) -> Job:
         """The job as stored now, with its files. Raises KeyError for an unknown (or archived) id."""
-        with self._state.lock:
-            record = self._record(job_id)
-            return record.job.model_copy(update={"files": list(record.files)})
+        return _controls.get_job(self._state, job_id)
 
     def files(self, job_id: str) -> list[File]:
         """The files of a job, in file-id order."""
-        with self._state.lock:
-            return list(self._record(job_id).files)
+        return _controls.job_files(self._state, job_id)
 
     def jobs(self) -> list[Job]:
         """Every live job, in submission order."""
-        with self._state.lock:
-            return [record.job for record in self._state.records()]
-
-    def _each_file(self, job_id: str, file_id: int | None, action: Callable[[JobRecord, int], object]) -> Job:
-        with self._state.lock:
-            record = self._record(job_id)
-            positions = range(len(record.files)) if file_id is None else [record.index_of(file_id)]
-            for position in positions:
-                if position is None:
-                    raise KeyError(f"file {file_id} is not in job {job_id}")
-                action(record, position)
-            return record.job
+        return _controls.live_jobs(self._state)
 
     def start(self, job_id: str, file_id: int | None = None) -> Job:
         """Start the job's files (or one): STAGING → STARTED, SUBMITTED → ACTIVE, TOKEN_PREP → queued."""
-        return self._each_file(job_id, file_id, lambda record, p: _lifecycle.start_file(self._state, record, p))
+        return _controls.each_file(
+            self._state, job_id, file_id, lambda record, p: _lifecycle.start_file(self._state, record, p)
+        )
 
     def finish(
         self, job_id: str, file_id: int | None = None, *, filesize: int | None = None, duration: float | None = None
@@ -267,7 +247,7 @@ class FakeFTS:
         def action(record: JobRecord, position: int) -> None:
             _lifecycle.finish_file(self._state, record, position, filesize=filesize, duration=duration)
 
-        return self._each_file(job_id, file_id, action)
+        return _controls.each_file(self._state, job_id, file_id, action)
 
     def fail(
         self, job_id: str, file_id: int | None = None, *, reason: str = DEFAULT_REASON, recoverable: bool = True
@@ -277,20 +257,15 @@ class FakeFTS:
         def action(record: JobRecord, position: int) -> None:
             _lifecycle.fail_file(self._state, record, position, reason=reason, recoverable=recoverable)
 
-        return self._each_file(job_id, file_id, action)
+        return _controls.each_file(self._state, job_id, file_id, action)
 
     def step(self, job_id: str | None = None) -> int:
         """One daemon step for every file of a job (or of every job); gives how many files moved."""
-        with self._state.lock:
-            records = [self._record(job_id)] if job_id is not None else list(self._state.records())
-            return sum(_lifecycle.step_job(self._state, r, len(r.files)) for r in records)
+        return _controls.step(self._state, job_id)
 
     def run(self, job_id: str, *, max_steps: int = 1000) -> Job:
         """Drive a job to its end with the scripted outcomes (default: success); gives the final job."""
-        with self._state.lock:
-            record = self._record(job_id)
-            _lifecycle.run_job(self._state, record, max_steps)
-            return record.job
+        return _controls.run(self._state, job_id, max_steps)
 
     def script_outcome(
         self,
@@ -313,14 +288,7 @@ class FakeFTS:
 
         Raises ValueError for a job that is not over.
         """
-        with self._state.lock:
-            record = self._record(job_id)
-            if not record.job.job_state.is_terminal:
-                raise ValueError(f"job {job_id} is {record.job.job_state}: only terminal jobs are archived")
-            archived = _archived(record)
-            del self._state.jobs[job_id]
-            self._state.archive[job_id] = archived
-            return archived
+        return _controls.archive(self._state, job_id)
 
     def update_file(self, job_id: str, file_id: int, **columns: Any) -> File:
         """Change columns of a file directly, as the daemon's own SQL would (no state-machine checks).
@@ -328,30 +296,13 @@ class FakeFTS:
         For states no call of the fake produces, e.g. ``update_file(job, fid, file_state="STARTED",
         staging_host="node2")``. The job's state is derived again afterwards; gives the file as stored.
         """
-        from fts3sdk.models import File
-
-        unknown = sorted(set(columns) - set(File.model_fields))
-        if unknown:
-            raise ValueError(f"not columns of a file: {', '.join(unknown)}")
-        with self._state.lock:
-            record = self._record(job_id)
-            position = record.index_of(file_id)
-            if position is None:
-                raise KeyError(f"file {file_id} is not in job {job_id}")
-            changed = record.update_file(position, **columns)
-            _lifecycle.derive(self._state, record)
-            return changed
+        return _controls.update_file(self._state, job_id, file_id, columns)
 
     # --- configuration and storages --------------------------------------------------------------------------
 
     def add_host(self, hostname: str, service_name: str = "fts_server") -> None:
         """Add the heartbeat row of another FTS node's service (``GET /config`` lists it; it can be drained)."""
-        from fts3sdk.models import Host
-
-        with self._state.lock:
-            hosts = self._state.config.hosts
-            hosts[:] = [h for h in hosts if (h.hostname, h.service_name) != (hostname, service_name)]
-            hosts.append(Host(hostname=hostname, service_name=service_name, beat=self._state.now()))
+        _controls.add_host(self._state, hostname, service_name)
 
     def add_directory(self, url: str) -> None:
         """Create a directory (and its parents) in the fake's storage namespace, as seen by ``/dm/*``.
@@ -360,55 +311,21 @@ class FakeFTS:
         ``mock://`` URLs follow gfal2's mock plugin and need no setup. Raises ValueError where a file is in
         the way or for a protocol the namespace does not keep.
         """
-        from fts3sdk.testing._namespace import refused_as_value_error
-
-        with self._state.lock, refused_as_value_error(url):
-            self._state.namespace.add_directory(url, mtime=self._mtime())
+        _controls.add_directory(self._state, url)
 
     def add_file(self, url: str, *, size: int = 0, mode: int = 0o644) -> None:
         """Create (or replace) a file of ``size`` bytes in the storage namespace, creating its parents."""
-        from fts3sdk.testing._namespace import refused_as_value_error
-
-        with self._state.lock, refused_as_value_error(url):
-            self._state.namespace.add_file(url, size=size, mode=mode, mtime=self._mtime())
-
-    def _mtime(self) -> int:
-        return int(self._state.now().timestamp())
+        _controls.add_file(self._state, url, size, mode)
 
     def __repr__(self) -> str:
         return f"<FakeFTS jobs={len(self._state.jobs)} clock={self._state.clock!r}>"
 
 
-class FakeRequestError(Exception):
-    """The fake server refused a direct call (`FakeFTS.submit`) as it would have refused the request."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"{status}: {message}")
-        self.status = status
-        """The HTTP status the server would have answered."""
-        self.message = message
-        """The server's message."""
-
-
 def _event_log(events: EventPublisher | EventLog | bool, submit_host: str) -> EventLog | None:
-    from fts3sdk.testing._events import EventLog
+    from fts3sdk.testing._monitoring._events import EventLog
 
     if events is False:
         return None
     if isinstance(events, EventLog):
         return events
     return EventLog(None if events is True else events, endpoint=f"https://{submit_host}:8446")
-
-
-def _archived(record: JobRecord) -> ArchivedJob:
-    from fts3sdk.models import ArchivedFile, ArchivedJob
-
-    fields = ArchivedFile.model_fields
-    files = []
-    for item in record.files:
-        data = item.model_dump(mode="json")
-        row = {key: value for key, value in data.items() if key in fields}
-        row["current_failures"] = None if item.recoverable is None else int(item.recoverable)
-        files.append(row)
-    job = record.job.model_dump(mode="json", exclude={"retry_delay", "os_project_id", "http_status", "http_message"})
-    return ArchivedJob.model_validate(job | {"files": files})

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fts3sdk import errors
 from fts3sdk._base import Endpoint, Method, raw_json, segment
-from fts3sdk.resources import _jobs_api as jobs_api
+from fts3sdk.resources._endpoints import _jobs as jobs_api
 
 if TYPE_CHECKING:
     from fts3sdk.easy.client.context import Context

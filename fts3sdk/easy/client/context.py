@@ -21,7 +21,7 @@ from fts3sdk._client import Client
 from fts3sdk._config import discover_certificate
 from fts3sdk._version import OFFICIAL_CLIENT_VERSION
 from fts3sdk.easy.client.request import Request
-from fts3sdk.resources import _server_api as api
+from fts3sdk.resources._endpoints import _server as api
 
 __all__ = ["CLIENT_VERSION", "DEFAULT_USER_AGENT", "Context", "Request"]
 

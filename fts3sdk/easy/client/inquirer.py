@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from fts3sdk import errors
 from fts3sdk._base import Endpoint, raw_json
 from fts3sdk.easy.client._shared import local_checks, multi_job_endpoint
-from fts3sdk.resources import _jobs_api as jobs_api
-from fts3sdk.resources import _server_api as api
+from fts3sdk.resources._endpoints import _jobs as jobs_api
+from fts3sdk.resources._endpoints import _server as api
 
 if TYPE_CHECKING:
     from fts3sdk.easy.client.context import Context

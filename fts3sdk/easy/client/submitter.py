@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fts3sdk._base import raw_json
 from fts3sdk.easy.client._body import check_submission, submission_body
 from fts3sdk.easy.client._shared import local_checks, multi_job_endpoint, post_job
-from fts3sdk.resources import _jobs_api as jobs_api
+from fts3sdk.resources._endpoints import _jobs as jobs_api
 
 if TYPE_CHECKING:
     from fts3sdk.easy.client.context import Context
