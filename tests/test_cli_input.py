@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from fts3sdk import JobSpec, errors
 from fts3sdk.cli import ExitCode, main
+from fts3sdk.cli._commands.submit import build_spec
 from fts3sdk.cli._input.bulk import Bulk, read_bulk
 from fts3sdk.cli._parsing.errors import classify
-from fts3sdk.cli._commands.submit import build_spec
 from fts3sdk.credentials import CredentialError
 
 SRC = "https://a.example.org/data/f1"
@@ -224,10 +224,11 @@ def test_importing_the_sdk_or_the_cli_package_loads_no_parser_nor_rich() -> None
 
 
 def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
-    done = _python("import sys; sys.modules['rich'] = None; from fts3sdk.cli import main; raise SystemExit(main([]))")
+    without_rich = "import sys; sys.modules['rich'] = None; from fts3sdk.cli import main; "
+    done = _python(without_rich + "raise SystemExit(main([]))")
     assert done.returncode == ExitCode.USAGE, done.stderr  # the help needs no rich
     assert "Usage: fts3sdk" in done.stdout
-    done = _python("import sys; sys.modules['rich'] = None; from fts3sdk.cli import main; raise SystemExit(main(['demo']))")
+    done = _python(without_rich + "raise SystemExit(main(['demo']))")
     assert done.returncode == ExitCode.ERROR
     assert done.stderr.strip() == "error: this output needs rich: pip install 'fts3sdk[cli]'"
 

@@ -18,9 +18,9 @@ from rich.console import Console
 from fts3sdk import File, Job
 from fts3sdk.cli import ExitCode, main
 from fts3sdk.cli._app import app
-from fts3sdk.cli._printing.output import file_table, jobs_table
-from fts3sdk.cli._input.problems import InputError
 from fts3sdk.cli._commands.submit import build_spec
+from fts3sdk.cli._input.problems import InputError
+from fts3sdk.cli._printing.output import file_table, jobs_table
 from fts3sdk.cli._printing.urls import url_pieces
 from fts3sdk.testing import FakeFTS, Identity, IssuedCertificate
 from tests import test_cli
