@@ -15,21 +15,17 @@ import cycle run from both ends; the models import nothing of the client's). The
 ``fts3sdk`` process's own command line preloads (`fts3sdk.cli.main` without ``argv``): called in-process, as by
 tests and scripts, nothing changes.
 
-Measured (``benchmarks/README.md``): over loopback the network leaves only 15-20 ms to fill, so the gain there
-is small and shows on a quiet machine only; across a real network (tens of ms per round trip) it hides most of
-the models' import.
+Measured (``benchmarks/README.md``): over loopback the network leaves only 15-20 ms to fill, and the gain is
+lost in the noise; 10 ms away (each way) it takes a fifth off ``fts3sdk whoami``.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 import threading
 from collections.abc import Sequence
 
 __all__ = ["JOB_MODELS", "SERVER_MODELS", "Preloader"]
-
-_SWITCH = 0.0002
 
 SERVER_MODELS = ("fts3sdk.models.server",)
 """What the answers about the caller, the server and delegations are parsed into."""
@@ -50,16 +46,10 @@ class Preloader:
 
     def __init__(self) -> None:
         self._threads: list[threading.Thread] = []
-        self._interval: float | None = None
 
     def start(self, modules: Sequence[str]) -> None:
         """Import ``modules`` (in that order) in a daemon thread."""
         if modules:
-            if self._interval is None:
-                # Each time the main thread's socket or TLS call returns it must take the GIL back from the importing
-                # thread, which by default keeps it up to 5 ms: a handshake's round trips would each wait that long.
-                self._interval = sys.getswitchinterval()
-                sys.setswitchinterval(_SWITCH)
             thread = threading.Thread(target=_import_all, args=(tuple(modules),), name="fts3sdk-preload", daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -68,6 +58,3 @@ class Preloader:
         """Wait until every background import has ended."""
         while self._threads:
             self._threads.pop().join()
-        if self._interval is not None:
-            sys.setswitchinterval(self._interval)
-            self._interval = None
