@@ -8,7 +8,7 @@ import pytest
 
 from fts3sdk import Host, LinkConfig, StorageConfig
 from fts3sdk.cli import ExitCode, main
-from fts3sdk.cli._commands_config_access import parse_limits, parse_weights
+from fts3sdk.cli._commands.config_access import parse_limits, parse_weights
 from fts3sdk.testing import FakeFTS, Identity, IssuedCertificate, KeyPool
 from tests.test_cli import Result, one_error_line
 

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from fts3sdk import JobSpec, errors
 from fts3sdk.cli import ExitCode, main
-from fts3sdk.cli._bulk import Bulk, read_bulk
-from fts3sdk.cli._errors import classify
-from fts3sdk.cli._submit import build_spec
+from fts3sdk.cli._commands.submit import build_spec
+from fts3sdk.cli._input.bulk import Bulk, read_bulk
+from fts3sdk.cli._parsing.errors import classify
 from fts3sdk.credentials import CredentialError
 
 SRC = "https://a.example.org/data/f1"
@@ -217,17 +217,20 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_importing_the_sdk_or_the_cli_package_loads_neither_typer_nor_rich() -> None:
-    done = _python("import sys, fts3sdk, fts3sdk.cli; print(sorted({'typer', 'rich'} & set(sys.modules)))")
+def test_importing_the_sdk_or_the_cli_package_loads_no_parser_nor_rich() -> None:
+    done = _python("import sys, fts3sdk, fts3sdk.cli; print(sorted({'argparse', 'rich'} & set(sys.modules)))")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
 
 def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
-    done = _python("import sys; sys.modules['typer'] = None; from fts3sdk.cli import main; raise SystemExit(main([]))")
-    assert done.returncode == 1
-    assert "pip install 'fts3sdk[cli]'" in done.stderr
-    assert "Traceback" not in done.stderr
+    without_rich = "import sys; sys.modules['rich'] = None; from fts3sdk.cli import main; "
+    done = _python(without_rich + "raise SystemExit(main([]))")
+    assert done.returncode == ExitCode.USAGE, done.stderr  # the help needs no rich
+    assert "Usage: fts3sdk" in done.stdout
+    done = _python(without_rich + "raise SystemExit(main(['demo']))")
+    assert done.returncode == ExitCode.ERROR
+    assert done.stderr.strip() == "error: this output needs rich: pip install 'fts3sdk[cli]'"
 
 
 def test_the_state_filter_is_the_clients(capsys: pytest.CaptureFixture[str]) -> None:

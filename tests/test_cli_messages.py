@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -19,10 +18,10 @@ from rich.console import Console
 from fts3sdk import File, Job
 from fts3sdk.cli import ExitCode, main
 from fts3sdk.cli._app import app
-from fts3sdk.cli._output import file_table, jobs_table
-from fts3sdk.cli._problems import InputError
-from fts3sdk.cli._submit import build_spec
-from fts3sdk.cli._urls import url_pieces
+from fts3sdk.cli._commands.submit import build_spec
+from fts3sdk.cli._input.problems import InputError
+from fts3sdk.cli._printing.output import file_table, jobs_table
+from fts3sdk.cli._printing.urls import url_pieces
 from fts3sdk.testing import FakeFTS, Identity, IssuedCertificate
 from tests import test_cli
 from tests.test_cli import DST, SRC, Result, Run, one_error_line, queued
@@ -132,7 +131,7 @@ def test_an_option_overriding_the_file_is_named_as_the_option(tmp_path: Path) ->
     body = {"files": [{"sources": [SRC], "destinations": [DST]}, {"sources": [SRC], "destinations": [DST]}]}
     bulk = tmp_path / "bulk.json"
     bulk.write_text(json.dumps({**body, "params": {"priority": 9}}))
-    from fts3sdk.cli._bulk import read_bulk
+    from fts3sdk.cli._input.bulk import read_bulk
 
     with pytest.raises(InputError) as caught:
         build_spec(None, None, read_bulk(bulk), {"job_metadata": "[1]"}, {"metadata": "[2]"})
@@ -197,7 +196,7 @@ def test_problems_are_capped(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     ),
 )
 def test_any_bad_body_is_told_without_pydantic_words(files: list[dict[str, Any]], params: dict[str, Any]) -> None:
-    from fts3sdk.cli._bulk import Bulk
+    from fts3sdk.cli._input.bulk import Bulk
 
     bulk = Bulk(files, params, labels=tuple(f"files[{n}]" for n in range(len(files))))
     try:
@@ -217,12 +216,12 @@ def test_any_bad_body_is_told_without_pydantic_words(files: list[dict[str, Any]]
 def command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     """Every command and group of the tree, as the words that call it."""
     yield path
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from command_paths(sub, (*path, name))
+    for name, entry in getattr(command, "entries", {}).items():
+        yield from command_paths(entry.target, (*path, name))
 
 
 def test_help_shows_no_python_types(capsys: pytest.CaptureFixture[str]) -> None:
-    paths = list(command_paths(typer.main.get_command(app)))
+    paths = list(command_paths(app))
     assert ("config", "links", "set") in paths
     for argv in paths:
         assert main([*argv, "--help"]) == ExitCode.OK
@@ -291,7 +290,7 @@ def test_tables_never_break_a_url_inside_a_name(width: int) -> None:
 
 
 def test_the_operators_tables_keep_urls_whole_too(capsys: pytest.CaptureFixture[str]) -> None:
-    from fts3sdk.cli._tables import print_table
+    from fts3sdk.cli._printing.tables import print_table
 
     print_table(["Source", "Destination", "Active"], [[LONG_SOURCE, LONG_DESTINATION, 3], [None, "https://b", 1]])
     out = capsys.readouterr().out

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from fts3sdk import Job
-from fts3sdk.cli._watch import LineDisplay, LiveDisplay, display_for, file_counts, poll_until_over
+from fts3sdk.cli._commands.watch import LineDisplay, LiveDisplay, display_for, file_counts, poll_until_over
 
 JOB_ID = "6f1c2a10-0000-1000-8000-02fc00000001"
 
@@ -110,7 +110,7 @@ def test_poll_until_over_gives_up_after_max_wait() -> None:
 
 def test_rate_comes_from_size_and_duration_of_finished_transfers() -> None:
     from fts3sdk import File
-    from fts3sdk.cli._output import rate
+    from fts3sdk.cli._printing.output import rate
 
     base = {"file_id": 1, "job_id": JOB_ID, "source_surl": "https://a/1", "dest_surl": "https://b/1"}
     done = File.model_validate(

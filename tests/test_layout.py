@@ -15,20 +15,9 @@ PACKAGE = ROOT / "fts3sdk"
 MAX_LINES = 450
 MAX_MODULES = 14
 
-# Folders another change is restructuring at the time of writing; each must still break the rule (a test below
-# says so), so the entry is dropped the day it complies.
-EXEMPT: dict[str, str] = {
-    "fts3sdk/cli": "the fts3sdk command is being ported to argparse with its own layout (clispeed)",
-}
-
 
 def _relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
-
-
-def _exempt(path: Path) -> bool:
-    name = _relative(path)
-    return any(name == folder or name.startswith(f"{folder}/") for folder in EXEMPT)
 
 
 def _folders() -> list[Path]:
@@ -48,7 +37,6 @@ def long_modules() -> list[str]:
     return [
         f"{_relative(module)} ({_lines(module)} lines)"
         for folder in _folders()
-        if not _exempt(folder)
         for module in _modules(folder)
         if _lines(module) > MAX_LINES
     ]
@@ -59,7 +47,7 @@ def crowded_folders() -> list[str]:
     return [
         f"{_relative(folder)} ({len(_modules(folder))} modules)"
         for folder in _folders()
-        if not _exempt(folder) and len(_modules(folder)) > MAX_MODULES
+        if len(_modules(folder)) > MAX_MODULES
     ]
 
 
@@ -71,15 +59,6 @@ def test_no_module_passes_450_lines() -> None:
 def test_no_folder_passes_14_modules() -> None:
     offenders = crowded_folders()
     assert not offenders, f"give these folders subpackages (past {MAX_MODULES} modules): " + ", ".join(offenders)
-
-
-@pytest.mark.parametrize("folder", sorted(EXEMPT))
-def test_an_exempt_folder_still_needs_its_exemption(folder: str) -> None:
-    path = ROOT / folder
-    assert path.is_dir(), f"{folder} is gone: drop it from EXEMPT"
-    inside = [p for p in [path, *path.rglob("*")] if p.is_dir() and p.name != "__pycache__"]
-    breaks = any(len(_modules(p)) > MAX_MODULES or any(_lines(m) > MAX_LINES for m in _modules(p)) for p in inside)
-    assert breaks, f"{folder} now keeps the rule: drop it from EXEMPT ({EXEMPT[folder]})"
 
 
 def test_the_checks_see_an_offender(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

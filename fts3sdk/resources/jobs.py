@@ -7,25 +7,35 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal, overload
 
-from pydantic import JsonValue
-
 from fts3sdk._results import Batch
-from fts3sdk.models import FileState, JobState
 from fts3sdk.resources._endpoints import _admin as admin_api
 from fts3sdk.resources._endpoints import _jobs as api
 from fts3sdk.resources.delegation import submit_flow
 
 if TYPE_CHECKING:  # the models are imported when an answer is parsed into one
+    from pydantic import JsonValue
+
     from fts3sdk._async_client import AsyncClient
     from fts3sdk._client import Client
-    from fts3sdk.models import ArchivedJob, CancelAllResult, DataManagement, File, FileRetry, ForceStartRefusal, Job
+    from fts3sdk.models import (
+        ArchivedJob,
+        CancelAllResult,
+        DataManagement,
+        File,
+        FileRetry,
+        FileState,
+        ForceStartRefusal,
+        Job,
+        JobState,
+    )
     from fts3sdk.models.submit import JobSpec
+
+    States = Iterable[JobState | str] | str
+    FileStates = Iterable[FileState | str] | str
 
 __all__ = ["Archive", "AsyncArchive", "AsyncFiles", "AsyncJobs", "Files", "Jobs"]
 
 DelegateMode = Literal["auto"] | bool
-States = Iterable[JobState | str] | str
-FileStates = Iterable[FileState | str] | str
 
 
 class Jobs:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from fts3sdk import Client, FileState, Job, JobState
-from fts3sdk.cli._commands_events import BROKER
-from fts3sdk.cli._errors import classify
+from fts3sdk.cli._commands.events import BROKER
+from fts3sdk.cli._commands.watch import counts_text, display_for, file_counts, poll_until_over
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import CONNECTION, Connection, Interval, MaxWait, inject, with_options
-from fts3sdk.cli._output import (
+from fts3sdk.cli._parsing.errors import classify
+from fts3sdk.cli._parsing.options import CONNECTION, Connection, Interval, MaxWait, inject, with_options
+from fts3sdk.cli._parsing.parser import Exit
+from fts3sdk.cli._parsing.preload import JOB_MODELS
+from fts3sdk.cli._parsing.spec import Arg, Opt
+from fts3sdk.cli._printing.output import (
     console,
     file_table,
     job_summary,
@@ -22,15 +24,18 @@ from fts3sdk.cli._output import (
     rate,
     size,
 )
-from fts3sdk.cli._watch import counts_text, display_for, file_counts, poll_until_over
 from fts3sdk.errors import FTS3ClientException
 from fts3sdk.models._limits import LIST_LIMIT
+
+if TYPE_CHECKING:
+    from fts3sdk import Client, Job, JobState
 
 __all__ = ["cancel", "exit_code_for", "exit_for", "list_jobs", "print_errors", "report", "status", "watch"]
 
 _LIST_DEFAULT_LIMIT = 100
 
-JobIds = Annotated[list[str], typer.Argument(help="Job id(s).", show_default=False, metavar="JOB_ID")]
+
+JobIds = Annotated[list[str], Arg(help="Job id(s).", metavar="JOB_ID")]
 
 
 def _transfer_line(job: Job) -> str | None:
@@ -65,7 +70,7 @@ def report(jobs: Sequence[Job], conn: Connection) -> ExitCode:
             if number:
                 console().print()
             show_job(job)
-    finished = all(job.job_state == JobState.FINISHED for job in jobs)
+    finished = all(job.job_state == "FINISHED" for job in jobs)
     return ExitCode.OK if finished else ExitCode.JOB_FAILED
 
 
@@ -91,44 +96,44 @@ def watch(
         print_errors(missing)
         job_ids = [job_id for job_id in job_ids if job_id in found.results]
         if not job_ids:
-            raise typer.Exit(int(exit_code_for(missing)))
+            raise Exit(int(exit_code_for(missing)))
     out = console(stderr=conn.json)
     display = display_for(out)
     if broker is None:
         jobs = poll_until_over(client, job_ids, display, interval=interval, max_wait=max_wait)
     else:
-        from fts3sdk.cli._watch_events import watch_with_events
+        from fts3sdk.cli._commands.watch_events import watch_with_events
 
         jobs = watch_with_events(client, job_ids, display, broker, interval=interval, max_wait=max_wait, out=out)
     code = report(jobs, conn)
     if code is not ExitCode.OK:
-        states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != JobState.FINISHED)
-        typer.echo(f"error: not every job finished: {states}", err=True)
+        states = ", ".join(f"{job.job_id} {job.job_state}" for job in jobs if job.job_state != "FINISHED")
+        print(f"error: not every job finished: {states}", file=sys.stderr)
     if missing:
-        raise typer.Exit(int(exit_code_for(missing)))
+        raise Exit(int(exit_code_for(missing)))
     if code is not ExitCode.OK:
-        raise typer.Exit(int(code))
+        raise Exit(int(code))
 
 
 @with_options(CONNECTION)
 @inject(BROKER, "broker")
 def status(
     job_ids: JobIds,
-    files: Annotated[bool, typer.Option("--files", "-F", help="Include the transfers of each job.")] = False,
+    files: Annotated[bool, Opt("--files", "-F", help="Include the transfers of each job.")] = False,
     watch_: Annotated[
-        bool, typer.Option("--watch", "-w", help="Show live progress until the jobs end; exit 7 if one fails.")
+        bool, Opt("--watch", "-w", help="Show live progress until the jobs end; exit 7 if one fails.")
     ] = False,
     interval: Interval = 2.0,
     max_wait: MaxWait = None,
     events_: Annotated[
-        bool, typer.Option("--events", help="With --watch: follow the brokers' messages (--broker) instead of polling.")
+        bool, Opt("--events", help="With --watch: follow the brokers' messages (--broker) instead of polling.")
     ] = False,
     *,
     conn: Connection,
     broker: dict[str, Any],
 ) -> None:
     """Show one or more jobs; with --watch, follow them until they end."""
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         if watch_:
             watch(client, job_ids, conn, interval, max_wait, broker=broker if events_ else None)
             return
@@ -154,7 +159,7 @@ def report_found(jobs: Sequence[Job], conn: Connection, *, several: bool) -> Non
 
 
 def _states(values: Sequence[str]) -> list[JobState]:
-    from fts3sdk.models.states import state_filter
+    from fts3sdk.models.states import JobState, state_filter
 
     parts = [part for value in values for part in value.split(",") if part.strip()]
     return state_filter(JobState, parts, for_code=False)
@@ -162,18 +167,18 @@ def _states(values: Sequence[str]) -> list[JobState]:
 
 @with_options(CONNECTION)
 def list_jobs(
-    vo: Annotated[str | None, typer.Option("--vo", help="Only jobs of this VO.")] = None,
+    vo: Annotated[str | None, Opt("--vo", help="Only jobs of this VO.")] = None,
     state: Annotated[
         list[str] | None,
-        typer.Option("--state", metavar="STATE[,...]", help="Only jobs in these states (repeat, or comma-separated)."),
+        Opt("--state", metavar="STATE[,...]", help="Only jobs in these states (repeat, or comma-separated)."),
     ] = None,
-    source_se: Annotated[str | None, typer.Option("--source-se", help="Only jobs from this storage.")] = None,
-    dest_se: Annotated[str | None, typer.Option("--dest-se", help="Only jobs to this storage.")] = None,
+    source_se: Annotated[str | None, Opt("--source-se", help="Only jobs from this storage.")] = None,
+    dest_se: Annotated[str | None, Opt("--dest-se", help="Only jobs to this storage.")] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, max=LIST_LIMIT.high, help="At most this many, newest first.")
+        int | None, Opt("--limit", "-n", min=1, max=LIST_LIMIT.high, help="At most this many, newest first.")
     ] = None,
     time_window: Annotated[
-        float | None, typer.Option("--time-window", min=0, help="Only jobs finished in the last HOURS (with --state).")
+        float | None, Opt("--time-window", min=0, help="Only jobs finished in the last HOURS (with --state).")
     ] = None,
     *,
     conn: Connection,
@@ -186,7 +191,7 @@ def list_jobs(
     states = _states(state or [])
     if states and limit is None and time_window is None:
         limit = _LIST_DEFAULT_LIMIT
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         jobs = client.jobs.list(
             vo=vo,
             state_in=states or None,
@@ -200,7 +205,7 @@ def list_jobs(
     elif jobs:
         console().print(jobs_table(jobs))
     else:
-        typer.echo("no jobs", err=True)
+        print("no jobs", file=sys.stderr)
 
 
 def _file_ids(values: Sequence[str]) -> list[int]:
@@ -221,14 +226,14 @@ def _cancel_jobs(client: Client, job_ids: Sequence[str], conn: Connection) -> No
         print_json(jobs[0] if len(job_ids) == 1 else jobs)
     for job in jobs if not conn.json else []:
         note = " (already over: unchanged)" if job.http_status_code == 304 else ""
-        typer.echo(f"{job.job_id} {job.job_state}{note}")
+        print(f"{job.job_id} {job.job_state}{note}")
     exit_for(errors)
 
 
 def print_errors(errors: Mapping[str, FTS3ClientException]) -> None:
     """Print one ``error:`` line per job id that failed in a multi-job answer."""
     for job_id, error in errors.items():
-        typer.echo(f"error: {job_id}: {error.describe()}", err=True)
+        print(f"error: {job_id}: {error.describe()}", file=sys.stderr)
 
 
 def exit_code_for(errors: Mapping[str, FTS3ClientException]) -> ExitCode:
@@ -243,10 +248,12 @@ def exit_for(errors: Mapping[str, FTS3ClientException]) -> None:
     """Print one line per job id that failed in a multi-job answer; exit with the first failure's code."""
     print_errors(errors)
     if errors:
-        raise typer.Exit(int(exit_code_for(errors)))
+        raise Exit(int(exit_code_for(errors)))
 
 
 def _cancel_files(client: Client, job_id: str, file_ids: list[int], conn: Connection) -> None:
+    from fts3sdk import FileState
+
     outcome = client.jobs.cancel_files(job_id, file_ids)
     if conn.json:
         print_json(outcome)
@@ -254,24 +261,22 @@ def _cancel_files(client: Client, job_id: str, file_ids: list[int], conn: Connec
     for file_id, state in outcome.items() if not conn.json else ():
         if file_id not in refused:
             note = "" if state == "CANCELED" else " (already over: unchanged)"
-            typer.echo(f"{file_id} {state}{note}")
+            print(f"{file_id} {state}{note}")
     for file_id, why in refused.items():
-        typer.echo(f"error: file {file_id} of job {job_id}: {why}", err=True)
+        print(f"error: file {file_id} of job {job_id}: {why}", file=sys.stderr)
     if refused:
-        raise typer.Exit(int(ExitCode.NOT_FOUND))
+        raise Exit(int(ExitCode.NOT_FOUND))
 
 
 @with_options(CONNECTION)
 def cancel(
-    job_ids: Annotated[
-        list[str] | None, typer.Argument(help="Job id(s) to cancel.", show_default=False, metavar="JOB_ID")
-    ] = None,
+    job_ids: Annotated[list[str] | None, Arg(help="Job id(s) to cancel.", metavar="JOB_ID")] = None,
     files: Annotated[
         list[str] | None,
-        typer.Option("--files", metavar="FILE_ID[,...]", help="Cancel only these file ids of the one job."),
+        Opt("--files", metavar="FILE_ID[,...]", help="Cancel only these file ids of the one job."),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Cancel every job (of --vo); needs root.")] = False,
-    vo: Annotated[str | None, typer.Option("--vo", help="With --all: only this VO's jobs.")] = None,
+    all_: Annotated[bool, Opt("--all", help="Cancel every job (of --vo); needs root.")] = False,
+    vo: Annotated[str | None, Opt("--vo", help="With --all: only this VO's jobs.")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -279,13 +284,13 @@ def cancel(
     ids = job_ids or []
     if all_ == bool(ids) or (files and len(ids) != 1) or (vo and not all_):
         raise ValueError("give job id(s), one job id with --files, or --all [--vo VO]")
-    with conn.client() as client:
+    with conn.client(preload=JOB_MODELS) as client:
         if all_:
             result = client.jobs.cancel_all(vo)
             if conn.json:
                 print_json(result)
             else:
-                typer.echo(f"canceled {result.affected_jobs} job(s), {result.affected_files} transfer(s)")
+                print(f"canceled {result.affected_jobs} job(s), {result.affected_files} transfer(s)")
         elif files:
             _cancel_files(client, ids[0], _file_ids(files), conn)
         else:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from fts3sdk import errors
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._problems import capped, problem_lines
+from fts3sdk.cli._input.problems import capped, problem_lines
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -44,6 +44,8 @@ def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     """The exit code and the line(s) to print for an expected failure (one per input problem); ``None`` for a bug."""
     if isinstance(exc, errors.FTS3ClientException):
         return _sdk_error(exc), exc.describe()
+    if isinstance(exc, ImportError) and (exc.name or "").split(".")[0] == "rich":  # the cli extra is not installed
+        return ExitCode.ERROR, "this output needs rich: pip install 'fts3sdk[cli]'"
     if _instance_of(exc, "fts3sdk.credentials", "CredentialError") or _instance_of(exc, "fts3sdk.proxy", "ProxyError"):
         return ExitCode.AUTH, str(exc)
     if isinstance(exc, ssl.SSLError):

@@ -7,14 +7,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from fts3sdk import Job
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, ProgressColumn, Task, TaskID
     from rich.text import Text
 
-    from fts3sdk import Client
+    from fts3sdk import Client, Job
 
 __all__ = ["Display", "LineDisplay", "LiveDisplay", "display_for", "file_counts", "poll_until_over", "read_jobs"]
 
@@ -40,7 +38,7 @@ def counts_text(counts: Counter[str]) -> Text:
     """``FINISHED 5  FAILED 1  ACTIVE 2``, each state in its colour."""
     from rich.text import Text
 
-    from fts3sdk.cli._output import state_style
+    from fts3sdk.cli._printing.output import state_style
 
     parts = [Text(f"{state} {number}", style=state_style(state)) for state, number in _ordered(counts)]
     return Text("  ").join(parts) if parts else Text("-")

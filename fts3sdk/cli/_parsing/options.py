@@ -1,15 +1,14 @@
 """Options shared by commands, added to each command's signature, and the error handling every command gets.
 
-Typer reads a command's options from its signature. `with_options` appends a table of options to that
-signature and hands their values to the command as one object, so the connection options (``--endpoint``,
-``--cert``...) are written once yet accepted after any command: ``fts3sdk status ID --json -s URL``.
+The parser reads a command's options from its signature (`fts3sdk.cli._parsing.spec`). `with_options` appends a
+table of options to that signature and hands their values to the command as one object, so the connection options
+(``--endpoint``, ``--cert``...) are written once yet accepted after any command: ``fts3sdk status ID --json -s URL``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
 import inspect
 import logging
 import os
@@ -22,17 +21,20 @@ from pathlib import Path
 from typing import Annotated, Any, NamedTuple, TypeVar
 
 import httpx
-import typer
 
 from fts3sdk import Client, InsecureRequestWarning, errors
 from fts3sdk._version import __version__
-from fts3sdk.cli._errors import classify
 from fts3sdk.cli._exit import ExitCode
+from fts3sdk.cli._parsing.errors import classify
+from fts3sdk.cli._parsing.parser import Exit, Invocation
+from fts3sdk.cli._parsing.preload import Preloader
+from fts3sdk.cli._parsing.spec import Opt
 
 __all__ = [
     "CONNECTION",
     "OUTPUT",
     "Connection",
+    "Exit",
     "Interval",
     "MaxWait",
     "Runtime",
@@ -53,7 +55,7 @@ class Row(NamedTuple):
     name: str
     """The parameter name the command receives."""
     annotation: Any
-    """Its type, annotated with the ``typer.Option``."""
+    """Its type, annotated with its `Opt`."""
     default: Any
     """Its value when not given."""
     flag: str = ""
@@ -75,6 +77,8 @@ class Runtime:
     """Replaces the network for every client the commands create (tests pass a FakeFTS)."""
     passphrases: dict[str, str | bytes] = field(default_factory=dict, repr=False)
     """Passphrases typed at the prompt, kept so one run asks once."""
+    preloader: Preloader | None = None
+    """Imports the models of the answer while the request is sent (the process's own command line only)."""
 
 
 @dataclass(frozen=True)
@@ -94,14 +98,17 @@ class Connection:
     endpoint_origin: str = "--endpoint"
     """Where ``endpoint`` came from (``--endpoint`` or ``FTS3_ENDPOINT``), for messages."""
 
-    def client(self) -> Client:
-        """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files."""
+    def client(self, *, preload: Sequence[str] = ()) -> Client:
+        """A `Client` for these options; raises ValueError without an endpoint, CredentialError for bad files.
+
+        ``preload``: the model modules the answers will be parsed into, imported meanwhile (`Preloader`).
+        """
         if not self.endpoint:
             raise ValueError("no endpoint: give --endpoint https://fts.example.org:8446 or set FTS3_ENDPOINT")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureRequestWarning)  # --insecure was asked for explicitly
             try:
-                return Client(  # it checks the files, naming the options they came from
+                client = Client(  # it checks the files, naming the options they came from
                     self.endpoint,
                     cert=_named(self.cert, "--cert"),
                     key=_named(self.key, "--key"),
@@ -119,6 +126,9 @@ class Connection:
                 if type(exc) is not errors.BadEndpoint:  # only the URL itself is checked while building a client
                     raise
                 raise ValueError(self._bad_endpoint()) from exc
+        if self.runtime.preloader is not None:  # from here on the main thread mostly waits for the network
+            self.runtime.preloader.start(preload)
+        return client
 
     def _bad_endpoint(self) -> str:
         endpoint = self.endpoint or ""
@@ -132,6 +142,8 @@ class Connection:
         if "key" not in cache:
             if not sys.stdin.isatty():
                 raise errors.CredentialError("the private key is encrypted: run in a terminal, or make a proxy first")
+            import getpass
+
             cache["key"] = getpass.getpass("Private key passphrase: ")
         return cache["key"]
 
@@ -148,7 +160,7 @@ def _os_error(exc: OSError) -> str:
 
 def option(name: str, kind: Any, *flags: str, help: str, default: Any = None, panel: str = _PANEL, **extra: Any) -> Row:
     """One row of an option table: parameter ``name`` of type ``kind`` given as ``flags``."""
-    annotation = Annotated[kind, typer.Option(*flags, help=help, rich_help_panel=panel, **extra)]
+    annotation = Annotated[kind, Opt(*flags, help=help, panel=panel, **extra)]
     return Row(name, annotation, default, next((flag for flag in flags if flag.startswith("--")), flags[0]))
 
 
@@ -213,16 +225,21 @@ def with_options(table: Table) -> Callable[[F], F]:
     """
 
     def decorate(command: F) -> F:
-        signature = _extend(command, "conn", (*table, Row(_CONTEXT, typer.Context, inspect.Parameter.empty)))
+        signature = _extend(command, "conn", (*table, Row(_CONTEXT, Invocation, inspect.Parameter.empty)))
 
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            ctx: typer.Context = kwargs.pop(_CONTEXT)
+            invocation: Invocation = kwargs.pop(_CONTEXT)
             values = {row.name: kwargs.pop(row.name) for row in table}
-            runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-            conn = Connection(runtime=runtime, endpoint_origin=_origin(ctx, "endpoint", "FTS3_ENDPOINT"), **values)
-            with _logging(conn.debug), _errors(conn.debug):
-                return command(*args, conn=conn, **kwargs)
+            runtime = invocation.runtime if isinstance(invocation.runtime, Runtime) else Runtime()
+            origin = invocation.origin("endpoint", "--endpoint")
+            conn = Connection(runtime=runtime, endpoint_origin=origin, **values)
+            try:
+                with _logging(conn.debug), _errors(conn.debug):
+                    return command(*args, conn=conn, **kwargs)
+            finally:
+                if runtime.preloader is not None:
+                    runtime.preloader.join()
 
         _install(wrapper, signature)
         return wrapper  # type: ignore[return-value]
@@ -230,23 +247,18 @@ def with_options(table: Table) -> Callable[[F], F]:
     return decorate
 
 
-def _origin(ctx: typer.Context, name: str, envvar: str) -> str:
-    source = ctx.get_parameter_source(name)
-    return envvar if source is not None and source.name == "ENVIRONMENT" else f"--{name}"
-
-
-def fail(code: ExitCode, message: str) -> typer.Exit:
+def fail(code: ExitCode, message: str) -> Exit:
     """Print ``error: <line>`` on stderr for each line of ``message``; give the exception that exits with ``code``."""
     for line in message.splitlines() or [""]:
-        typer.echo(f"error: {line}", err=True)
-    return typer.Exit(int(code))
+        print(f"error: {line}", file=sys.stderr)
+    return Exit(int(code))
 
 
 @contextlib.contextmanager
 def _errors(debug: bool) -> Iterator[None]:
     try:
         yield
-    except (typer.Exit, typer.Abort):
+    except Exit:
         raise
     except KeyboardInterrupt:
         raise fail(ExitCode.INTERRUPTED, "interrupted (jobs already submitted go on)") from None
@@ -287,7 +299,7 @@ def plain_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Watching options, shared by status and submit (here, so that submit does not import the job commands' module).
-Interval = Annotated[float, typer.Option("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
+Interval = Annotated[float, Opt("--interval", "-i", min=0.05, help="Seconds between polls when watching.")]
 MaxWait = Annotated[
-    float | None, typer.Option("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
+    float | None, Opt("--max-wait", min=0, help="Give up watching after this many seconds (exit code 8).")
 ]

@@ -9,14 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
     from fts3sdk import File, Job
-    from fts3sdk.cli._urls import FittedTable
+    from fts3sdk.cli._printing.urls import FittedTable
 
 __all__ = [
     "console",
@@ -69,7 +67,8 @@ def jsonable(value: Any) -> Any:
     The models write times as the server does (naive UTC, for exact round trips); scripts reading our
     output should not have to know that, so each time is written as `iso_utc` gives it.
     """
-    if isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # only a loaded pydantic can have made a model: never imported for this
+    if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return _with_offsets(value.model_dump(mode="json"), value.model_dump())
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
@@ -154,7 +153,7 @@ def rich_pairs(rows: Sequence[tuple[str, object]], title: str | None = None) -> 
     """Print ``rows`` (name, value: none empty) with rich, as a grid."""
     from rich.table import Table
 
-    from fts3sdk.cli._urls import URLCell, looks_like_url
+    from fts3sdk.cli._printing.urls import URLCell, looks_like_url
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -195,7 +194,7 @@ def _styled(stream: Any) -> bool:
 
 def jobs_table(jobs: Sequence[Job]) -> FittedTable:
     """A table of jobs: id, state, VO, submit time, source and destination storage."""
-    from fts3sdk.cli._urls import Column, FittedTable
+    from fts3sdk.cli._printing.urls import Column, FittedTable
 
     columns = [
         Column("Job id", no_wrap=True),
@@ -214,7 +213,7 @@ def jobs_table(jobs: Sequence[Job]) -> FittedTable:
 
 def file_table(files: Sequence[File]) -> FittedTable:
     """A table of the transfers of a job: id, state, source, destination, size, throughput, reason."""
-    from fts3sdk.cli._urls import Column, FittedTable
+    from fts3sdk.cli._printing.urls import Column, FittedTable
 
     columns = [
         Column("File", justify="right", no_wrap=True),

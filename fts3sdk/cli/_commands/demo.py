@@ -14,13 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from fts3sdk.cli._commands_jobs import show_job
+from fts3sdk.cli._commands.jobs import show_job
+from fts3sdk.cli._commands.watch import display_for, poll_until_over
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import OUTPUT, Connection, fail, with_options
-from fts3sdk.cli._output import console, print_json, print_pairs, when
-from fts3sdk.cli._watch import display_for, poll_until_over
+from fts3sdk.cli._parsing.options import OUTPUT, Connection, fail, with_options
+from fts3sdk.cli._parsing.spec import Opt
+from fts3sdk.cli._printing.output import console, print_json, print_pairs, when
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,11 +132,9 @@ def _run(client: Client, server_url: str, files: int, failing: bool, conn: Conne
 
 @with_options(OUTPUT)
 def demo(
-    files: Annotated[int, typer.Option("--files", "-n", min=1, max=100, help="Transfers in the demo job.")] = 8,
-    no_failure: Annotated[bool, typer.Option("--no-failure", help="Let every transfer succeed.")] = False,
-    keep: Annotated[
-        bool, typer.Option("--keep", help="Keep the temporary directory (CA, certificates, keys).")
-    ] = False,
+    files: Annotated[int, Opt("--files", "-n", min=1, max=100, help="Transfers in the demo job.")] = 8,
+    no_failure: Annotated[bool, Opt("--no-failure", help="Let every transfer succeed.")] = False,
+    keep: Annotated[bool, Opt("--keep", help="Keep the temporary directory (CA, certificates, keys).")] = False,
     *,
     conn: Connection,
 ) -> None:

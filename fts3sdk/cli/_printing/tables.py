@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from fts3sdk.cli._output import console, print_json, when
+from fts3sdk.cli._printing.output import console, print_json, when
 
 if TYPE_CHECKING:
-    from fts3sdk.cli._options import Connection
+    from fts3sdk.cli._parsing.options import Connection
 
 __all__ = ["cell", "emit", "print_table"]
 
@@ -31,9 +31,9 @@ def cell(value: object) -> str:
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, right: Sequence[str] = ()) -> None:
     """Print a table with ``headers``; columns named in ``right`` are right-aligned (numbers).
 
-    Columns holding URLs wrap them only between their pieces (`fts3sdk.cli._urls.FittedTable`).
+    Columns holding URLs wrap them only between their pieces (`fts3sdk.cli._printing.urls.FittedTable`).
     """
-    from fts3sdk.cli._urls import Column, FittedTable, looks_like_url
+    from fts3sdk.cli._printing.urls import Column, FittedTable, looks_like_url
 
     values = [list(row) for row in rows]
     urls = {index for row in values for index, value in enumerate(row) if looks_like_url(value)}

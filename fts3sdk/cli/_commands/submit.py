@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import typer
 from pydantic import ValidationError
 
 from fts3sdk import JobSpec
-from fts3sdk.cli._bulk import Bulk, BulkFormat, read_bulk
-from fts3sdk.cli._options import (
+from fts3sdk.cli._input.bulk import Bulk, BulkFormat, read_bulk
+from fts3sdk.cli._input.problems import InputError, Location, dotted, problem_lines
+from fts3sdk.cli._parsing.options import (
     CONNECTION,
     Connection,
     Interval,
@@ -24,8 +25,8 @@ from fts3sdk.cli._options import (
     plain_mapping,
     with_options,
 )
-from fts3sdk.cli._output import print_json
-from fts3sdk.cli._problems import InputError, Location, dotted, problem_lines
+from fts3sdk.cli._parsing.spec import Arg, Opt
+from fts3sdk.cli._printing.output import print_json
 from fts3sdk.models._limits import PRIORITY, SCITAG
 
 __all__ = ["JOB_OPTIONS", "TRANSFER_OPTIONS", "build_spec", "submit"]
@@ -174,21 +175,19 @@ def build_spec(
 @inject(TRANSFER_OPTIONS, "transfer")
 @inject(JOB_OPTIONS, "job")
 def submit(
-    source: Annotated[str | None, typer.Argument(help="Source URL.", show_default=False, metavar="SOURCE")] = None,
-    destination: Annotated[
-        str | None, typer.Argument(help="Destination URL.", show_default=False, metavar="DESTINATION")
-    ] = None,
+    source: Annotated[str | None, Arg(help="Source URL.", metavar="SOURCE")] = None,
+    destination: Annotated[str | None, Arg(help="Destination URL.", metavar="DESTINATION")] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Bulk file: JSON {files, params}, CSV, or 'source destination' lines."),
+        Opt("--file", "-f", help="Bulk file: JSON {files, params}, CSV, or 'source destination' lines."),
     ] = None,
-    fmt: Annotated[BulkFormat, typer.Option("--format", help="Format of --file (default: from its content).")] = "auto",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request body; send nothing.")] = False,
+    fmt: Annotated[BulkFormat, Opt("--format", help="Format of --file (default: from its content).")] = "auto",
+    dry_run: Annotated[bool, Opt("--dry-run", help="Print the request body; send nothing.")] = False,
     no_delegate: Annotated[
-        bool, typer.Option("--no-delegate", help="Do not delegate first (the server must hold a credential).")
+        bool, Opt("--no-delegate", help="Do not delegate first (the server must hold a credential).")
     ] = False,
     watch_: Annotated[
-        bool, typer.Option("--watch", "-w", help="Follow the job until it ends; exit 7 if it does not finish.")
+        bool, Opt("--watch", "-w", help="Follow the job until it ends; exit 7 if it does not finish.")
     ] = False,
     interval: Interval = 2.0,
     max_wait: MaxWait = None,
@@ -206,15 +205,15 @@ def submit(
     if dry_run:
         print_json(spec.to_body())
         return
-    with conn.client() as client:
+    with conn.client() as client:  # delegating and submitting read raw JSON: no model to preload
         job_id = client.jobs.submit(spec, delegate=False if no_delegate else "auto")
         if watch_:
-            from fts3sdk.cli._commands_jobs import watch
+            from fts3sdk.cli._commands.jobs import watch
 
             if not conn.json:
-                typer.echo(f"submitted {job_id}", err=True)
+                print(f"submitted {job_id}", file=sys.stderr)
             watch(client, [job_id], conn, interval, max_wait)
         elif conn.json:
             print_json({"job_id": job_id})
         else:
-            typer.echo(job_id)
+            print(job_id)

@@ -7,35 +7,34 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from fts3sdk import GlobalConfig, Host, LinkConfig
-from fts3sdk.cli._commands_config_access import activity_app, authorize_app, se_app
-from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._tables import emit, print_table
+from fts3sdk.cli._commands.config_access import activity_app, authorize_app, se_app
+from fts3sdk.cli._parsing.options import CONNECTION, Connection, with_options
+from fts3sdk.cli._parsing.parser import Group
+from fts3sdk.cli._parsing.spec import Arg, Opt
+from fts3sdk.cli._printing.tables import emit, print_table
 
 __all__ = ["config_app"]
 
-config_app = typer.Typer(
+config_app = Group(
     name="config",
     help="The server's configuration (needs the config access level): hosts, drain, audit, settings, links...",
-    no_args_is_help=True,
 )
-global_app = typer.Typer(help="Server-wide settings per VO (* holds the defaults).", no_args_is_help=True)
-links_app = typer.Typer(help="Link configurations: transfer limits between two storages.", no_args_is_help=True)
-shares_app = typer.Typer(help="VO shares on links.", no_args_is_help=True)
-config_app.add_typer(global_app, name="global")
-config_app.add_typer(links_app, name="links")
-config_app.add_typer(shares_app, name="shares")
-config_app.add_typer(se_app, name="se")
-config_app.add_typer(authorize_app, name="authorize")
-config_app.add_typer(activity_app, name="activity-shares")
+global_app = Group(help="Server-wide settings per VO (* holds the defaults).")
+links_app = Group(help="Link configurations: transfer limits between two storages.")
+shares_app = Group(help="VO shares on links.")
+config_app.add_group(global_app, name="global")
+config_app.add_group(links_app, name="links")
+config_app.add_group(shares_app, name="shares")
+config_app.add_group(se_app, name="se")
+config_app.add_group(authorize_app, name="authorize")
+config_app.add_group(activity_app, name="activity-shares")
 
-Hostname = Annotated[str, typer.Argument(help="The FTS node, as GET /config lists it.", show_default=False)]
-Vo = Annotated[str, typer.Option("--vo", help="The VO (* for the defaults).")]
-Name = Annotated[str, typer.Argument(help="The link's symbolic name.", show_default=False)]
-Storage = Annotated[str, typer.Argument(help="Storage URL, e.g. gsiftp://host (reduced to scheme://host).")]
-VoArgument = Annotated[str, typer.Argument(help="The VO.", show_default=False)]
+Hostname = Annotated[str, Arg(help="The FTS node, as GET /config lists it.")]
+Vo = Annotated[str, Opt("--vo", help="The VO (* for the defaults).")]
+Name = Annotated[str, Arg(help="The link's symbolic name.")]
+Storage = Annotated[str, Arg(help="Storage URL, e.g. gsiftp://host (reduced to scheme://host).")]
+VoArgument = Annotated[str, Arg(help="The VO.")]
 
 
 def _hosts(rows: list[Host]) -> None:
@@ -56,7 +55,7 @@ def hosts(*, conn: Connection) -> None:
 @with_options(CONNECTION)
 def drain(
     hostname: Hostname,
-    undo: Annotated[bool, typer.Option("--undo", help="Put the node back to work instead.")] = False,
+    undo: Annotated[bool, Opt("--undo", help="Put the node back to work instead.")] = False,
     *,
     conn: Connection,
 ) -> None:
@@ -71,8 +70,8 @@ _AUDIT_COLUMNS = ("When (UTC)", "Who", "Action", "Change")
 
 @with_options(CONNECTION)
 def audit(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show the newest N changes.")] = 20,
-    action: Annotated[str | None, typer.Option("--action", help="Only changes of this kind, e.g. link.")] = None,
+    limit: Annotated[int, Opt("--limit", "-n", min=1, help="Show the newest N changes.")] = 20,
+    action: Annotated[str | None, Opt("--action", help="Only changes of this kind, e.g. link.")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -106,18 +105,16 @@ def global_show(*, conn: Connection) -> None:
 @with_options(CONNECTION)
 def global_set(
     vo: Vo = "*",
-    retry: Annotated[int | None, typer.Option("--retry", min=0, help="Retries per transfer.")] = None,
+    retry: Annotated[int | None, Opt("--retry", min=0, help="Retries per transfer.")] = None,
     max_time_queue: Annotated[
-        int | None, typer.Option("--max-time-queue", min=0, help="Hours a job may wait in the queue.")
+        int | None, Opt("--max-time-queue", min=0, help="Hours a job may wait in the queue.")
     ] = None,
-    global_timeout: Annotated[
-        int | None, typer.Option("--global-timeout", min=0, help="Transfer timeout in seconds.")
-    ] = None,
-    sec_per_mb: Annotated[int | None, typer.Option("--sec-per-mb", min=0, help="Timeout seconds added per MB.")] = None,
+    global_timeout: Annotated[int | None, Opt("--global-timeout", min=0, help="Transfer timeout in seconds.")] = None,
+    sec_per_mb: Annotated[int | None, Opt("--sec-per-mb", min=0, help="Timeout seconds added per MB.")] = None,
     show_user_dn: Annotated[
-        bool | None, typer.Option("--show-user-dn/--hide-user-dn", help="User DNs in monitoring messages.")
+        bool | None, Opt("--show-user-dn/--hide-user-dn", help="User DNs in monitoring messages.")
     ] = None,
-    no_streaming: Annotated[bool | None, typer.Option("--no-streaming/--streaming", help="Disable streams.")] = None,
+    no_streaming: Annotated[bool | None, Opt("--no-streaming/--streaming", help="Disable streams.")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -140,7 +137,7 @@ def global_delete(vo: VoArgument, *, conn: Connection) -> None:
     """Drop a VO's own settings: the defaults (*) apply to it again."""
     with conn.client() as client:
         client.config.globals.delete(vo)
-    emit(conn, {"deleted": vo}, lambda: typer.echo(f"deleted the settings of {vo}"))
+    emit(conn, {"deleted": vo}, lambda: print(f"deleted the settings of {vo}"))
 
 
 global_app.command("show")(global_show)
@@ -186,19 +183,17 @@ def links_show(name: Name, *, conn: Connection) -> None:
 @with_options(CONNECTION)
 def links_set(
     name: Name,
-    source: Annotated[str | None, typer.Option("--source", help="Source storage or * (new links: *).")] = None,
-    destination: Annotated[
-        str | None, typer.Option("--destination", help="Destination storage or * (new links: *).")
-    ] = None,
-    min_active: Annotated[int | None, typer.Option("--min-active", min=0, help="Fewest concurrent transfers.")] = None,
-    max_active: Annotated[int | None, typer.Option("--max-active", min=0, help="Most concurrent transfers.")] = None,
+    source: Annotated[str | None, Opt("--source", help="Source storage or * (new links: *).")] = None,
+    destination: Annotated[str | None, Opt("--destination", help="Destination storage or * (new links: *).")] = None,
+    min_active: Annotated[int | None, Opt("--min-active", min=0, help="Fewest concurrent transfers.")] = None,
+    max_active: Annotated[int | None, Opt("--max-active", min=0, help="Most concurrent transfers.")] = None,
     optimizer_mode: Annotated[
-        int | None, typer.Option("--optimizer-mode", min=0, help="1 conservative, 2 normal, 3 aggressive.")
+        int | None, Opt("--optimizer-mode", min=0, help="1 conservative, 2 normal, 3 aggressive.")
     ] = None,
-    nostreams: Annotated[int | None, typer.Option("--nostreams", min=0, help="Streams (0: optimizer).")] = None,
-    tcp_buffer_size: Annotated[int | None, typer.Option("--tcp-buffer-size", min=0, help="Bytes.")] = None,
+    nostreams: Annotated[int | None, Opt("--nostreams", min=0, help="Streams (0: optimizer).")] = None,
+    tcp_buffer_size: Annotated[int | None, Opt("--tcp-buffer-size", min=0, help="Bytes.")] = None,
     no_delegation: Annotated[
-        bool | None, typer.Option("--no-delegation/--delegation", help="Transfer without delegating the proxy.")
+        bool | None, Opt("--no-delegation/--delegation", help="Transfer without delegating the proxy.")
     ] = None,
     *,
     conn: Connection,
@@ -224,7 +219,7 @@ def links_delete(name: Name, *, conn: Connection) -> None:
     """Delete a link (an unknown name is not an error)."""
     with conn.client() as client:
         client.config.links.delete(name)
-    emit(conn, {"deleted": name}, lambda: typer.echo(f"deleted link {name}"))
+    emit(conn, {"deleted": name}, lambda: print(f"deleted link {name}"))
 
 
 links_app.command("list")(links_list)
@@ -252,7 +247,7 @@ def shares_set(
     source: Storage,
     destination: Storage,
     vo: VoArgument,
-    share: Annotated[int, typer.Argument(min=0, help="The VO's weight on the link.", show_default=False)],
+    share: Annotated[int, Arg(min=0, help="The VO's weight on the link.")],
     *,
     conn: Connection,
 ) -> None:
@@ -262,7 +257,7 @@ def shares_set(
     emit(
         conn,
         stored,
-        lambda: typer.echo(f"{stored.vo} has share {stored.share} on {stored.source} -> {stored.destination}"),
+        lambda: print(f"{stored.vo} has share {stored.share} on {stored.source} -> {stored.destination}"),
     )
 
 
@@ -272,7 +267,7 @@ def shares_delete(source: Storage, destination: Storage, vo: VoArgument, *, conn
     with conn.client() as client:
         client.config.shares.delete(source, destination, vo)
     deleted = {"source": source, "destination": destination, "vo": vo}
-    emit(conn, {"deleted": deleted}, lambda: typer.echo(f"deleted the share of {vo}"))
+    emit(conn, {"deleted": deleted}, lambda: print(f"deleted the share of {vo}"))
 
 
 shares_app.command("list")(shares_list)

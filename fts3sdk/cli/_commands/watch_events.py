@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fts3sdk import Job
-from fts3sdk.cli._commands_events import broker_names, make_consumer
-from fts3sdk.cli._watch import Display, poll_until_over, read_jobs
+from fts3sdk.cli._commands.events import broker_names, make_consumer
+from fts3sdk.cli._commands.watch import Display, poll_until_over, read_jobs
 
 if TYPE_CHECKING:
     from rich.console import Console

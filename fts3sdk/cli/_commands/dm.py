@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from fts3sdk import DirectoryEntry
-from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._output import console, print_json, print_pairs
+from fts3sdk.cli._parsing.options import CONNECTION, Connection, with_options
+from fts3sdk.cli._parsing.parser import Group
+from fts3sdk.cli._parsing.spec import Arg
+from fts3sdk.cli._printing.output import console, print_json, print_pairs
 
 __all__ = ["dm_app", "ls_lines"]
 
-dm_app = typer.Typer(
+dm_app = Group(
     name="dm",
     help="Files and directories on storages, through the FTS server (needs a delegated proxy).",
-    no_args_is_help=True,
 )
-Url = Annotated[str, typer.Argument(help="Storage URL, e.g. davs://host/path.", show_default=False)]
+Url = Annotated[str, Arg(help="Storage URL, e.g. davs://host/path.")]
 
 
 def _mtime(entry: DirectoryEntry) -> str:
@@ -110,8 +109,8 @@ def rmdir(url: Url, *, conn: Connection) -> None:
 
 @with_options(CONNECTION)
 def mv(
-    old: Annotated[str, typer.Argument(help="The file or directory.", show_default=False)],
-    new: Annotated[str, typer.Argument(help="Its new URL, on the same storage.", show_default=False)],
+    old: Annotated[str, Arg(help="The file or directory.")],
+    new: Annotated[str, Arg(help="Its new URL, on the same storage.")],
     *,
     conn: Connection,
 ) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import typer
-
 from fts3sdk.cli._exit import ExitCode
-from fts3sdk.cli._options import CONNECTION, OUTPUT, Connection, fail, with_options
-from fts3sdk.cli._output import print_json, print_pairs, when
-from fts3sdk.resources.delegation import needs_delegation
+from fts3sdk.cli._parsing.options import CONNECTION, OUTPUT, Connection, fail, with_options
+from fts3sdk.cli._parsing.parser import Exit
+from fts3sdk.cli._parsing.preload import SERVER_MODELS
+from fts3sdk.cli._parsing.spec import Opt
+from fts3sdk.cli._printing.output import print_json, print_pairs, when
 
 if TYPE_CHECKING:
     from fts3sdk import Client
@@ -29,7 +30,7 @@ def _expiry(moment: datetime) -> str:
 @with_options(CONNECTION)
 def whoami(*, conn: Connection) -> None:
     """Show who the server thinks you are: DN, VOs, delegation id, access levels."""
-    with conn.client() as client:
+    with conn.client(preload=SERVER_MODELS) as client:
         who = client.whoami()
     if conn.json:
         print_json(who)
@@ -51,7 +52,7 @@ def whoami(*, conn: Connection) -> None:
 @with_options(CONNECTION)
 def server_info(*, conn: Connection) -> None:
     """Show the endpoint's versions (REST API, delegation, schema, core)."""
-    with conn.client() as client:
+    with conn.client(preload=SERVER_MODELS) as client:
         info = client.endpoint_info()
         endpoint = client.endpoint
     if conn.json:
@@ -70,10 +71,10 @@ def server_info(*, conn: Connection) -> None:
 
 @with_options(CONNECTION)
 def delegate(
-    lifetime: Annotated[float, typer.Option("--hours", "-H", min=0.1, help="Lifetime of the delegated proxy.")] = 12,
-    force: Annotated[bool, typer.Option("--force", "-f", help="Delegate even if the stored proxy is fresh.")] = False,
+    lifetime: Annotated[float, Opt("--hours", "-H", min=0.1, help="Lifetime of the delegated proxy.")] = 12,
+    force: Annotated[bool, Opt("--force", "-f", help="Delegate even if the stored proxy is fresh.")] = False,
     renew: Annotated[
-        float, typer.Option("--renew-if-less-than", min=0, help="Hours left under which the proxy is renewed.")
+        float, Opt("--renew-if-less-than", min=0, help="Hours left under which the proxy is renewed.")
     ] = 2,
     *,
     conn: Connection,
@@ -83,7 +84,9 @@ def delegate(
     Nothing is sent when the server's copy is still valid for --renew-if-less-than hours, unless --force;
     the command then says so.
     """
-    with conn.client() as client:
+    from fts3sdk.resources.delegation import needs_delegation
+
+    with conn.client(preload=SERVER_MODELS) as client:
         if client.uses_token:
             raise ValueError("token clients do not delegate: the server uses the token itself")
         renewed = needs_delegation(client.delegation.info(), force=force, renew_if_less_than=timedelta(hours=renew))
@@ -96,9 +99,9 @@ def delegate(
         print_json({"delegation_id": delegation_id, "termination_time": expires, "renewed": renewed})
         return
     if not renewed:
-        typer.echo(
+        print(
             f"nothing delegated: the server's proxy is valid for more than {renew:g} hour(s); --force renews it",
-            err=True,
+            file=sys.stderr,
         )
     print_pairs([("Delegation id", delegation_id), ("Expires", _expiry(expires) if expires else "unknown")])
 
@@ -117,18 +120,16 @@ def _user_credential(cert: Path | None, key: Path | None) -> tuple[Path, Path]:
 @with_options(OUTPUT)
 def proxy_init(
     cert: Annotated[
-        Path | None, typer.Option("--cert", help="User certificate (default: X509_USER_CERT, ~/.globus/usercert.pem).")
+        Path | None, Opt("--cert", help="User certificate (default: X509_USER_CERT, ~/.globus/usercert.pem).")
     ] = None,
-    key: Annotated[
-        Path | None, typer.Option("--key", help="User key (default: X509_USER_KEY, ~/.globus/userkey.pem).")
-    ] = None,
+    key: Annotated[Path | None, Opt("--key", help="User key (default: X509_USER_KEY, ~/.globus/userkey.pem).")] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Proxy file (default: X509_USER_PROXY, /tmp/x509up_u<uid>).")
+        Path | None, Opt("--out", "-o", help="Proxy file (default: X509_USER_PROXY, /tmp/x509up_u<uid>).")
     ] = None,
-    hours: Annotated[float, typer.Option("--hours", "-H", min=0.1, help="Lifetime of the proxy.")] = 12,
-    key_type: Annotated[Literal["rsa", "ec"], typer.Option("--key-type", help="Key of the new proxy.")] = "rsa",
-    bits: Annotated[int, typer.Option("--bits", min=2048, help="RSA key size.")] = 2048,
-    legacy: Annotated[bool, typer.Option("--legacy", help="A legacy Globus proxy instead of RFC 3820.")] = False,
+    hours: Annotated[float, Opt("--hours", "-H", min=0.1, help="Lifetime of the proxy.")] = 12,
+    key_type: Annotated[Literal["rsa", "ec"], Opt("--key-type", help="Key of the new proxy.")] = "rsa",
+    bits: Annotated[int, Opt("--bits", min=2048, help="RSA key size.")] = 2048,
+    legacy: Annotated[bool, Opt("--legacy", help="A legacy Globus proxy instead of RFC 3820.")] = False,
     *,
     conn: Connection,
 ) -> None:
@@ -161,8 +162,8 @@ def _target(storage: str | None, user: str | None) -> tuple[str, str]:
     return ("storage", storage) if storage is not None else ("user", user or "")
 
 
-Storage = Annotated[str | None, typer.Option("--storage", "--se", help="Storage element, e.g. gsiftp://host.")]
-User = Annotated[str | None, typer.Option("--user", "--dn", help="User DN.")]
+Storage = Annotated[str | None, Opt("--storage", "--se", help="Storage element, e.g. gsiftp://host.")]
+User = Annotated[str | None, Opt("--user", "--dn", help="User DN.")]
 
 
 @with_options(CONNECTION)
@@ -170,12 +171,12 @@ def ban(
     storage: Storage = None,
     user: User = None,
     status: Annotated[
-        Literal["cancel", "wait"], typer.Option("--status", help="Storage: cancel queued transfers, or hold them.")
+        Literal["cancel", "wait"], Opt("--status", help="Storage: cancel queued transfers, or hold them.")
     ] = "cancel",
     allow_submit: Annotated[
-        bool, typer.Option("--allow-submit", help="Storage with --status wait: accept new jobs on hold.")
+        bool, Opt("--allow-submit", help="Storage with --status wait: accept new jobs on hold.")
     ] = False,
-    message: Annotated[str | None, typer.Option("--message", help="Why (stored with the ban).")] = None,
+    message: Annotated[str | None, Opt("--message", help="Why (stored with the ban).")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -191,9 +192,9 @@ def ban(
     if conn.json:
         print_json({"banned": target, "kind": kind, "affected_jobs": affected})
     else:
-        typer.echo(f"banned {kind} {target}; {len(affected)} job(s) affected", err=True)
+        print(f"banned {kind} {target}; {len(affected)} job(s) affected", file=sys.stderr)
         for job_id in affected:
-            typer.echo(job_id)
+            print(job_id)
 
 
 def _banned(client: Client, kind: str, target: str) -> list[str]:
@@ -221,18 +222,18 @@ def unban(storage: Storage = None, user: User = None, *, conn: Connection) -> No
     if conn.json:
         print_json({"unbanned": target, "kind": kind, "was_banned": bool(before), "still_banned": bool(after)})
     elif not before:
-        typer.echo(f"{kind} {target} was not banned: nothing to lift", err=True)
+        print(f"{kind} {target} was not banned: nothing to lift", file=sys.stderr)
     elif not after:
-        typer.echo(f"unbanned {kind} {target}")
+        print(f"unbanned {kind} {target}")
     if after:
         vos = ", ".join(sorted(set(after)))
         raise fail(ExitCode.ERROR, f"{kind} {target} is still banned (VO {vos}): the server lifts your VO's ban only")
 
 
 def schemas(
-    write: Annotated[bool, typer.Option("--write", help="Rewrite schemas/ from the models.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 if schemas/ is stale.")] = False,
-    directory: Annotated[Path | None, typer.Option("--dir", help="Schema directory (default: schemas/).")] = None,
+    write: Annotated[bool, Opt("--write", help="Rewrite schemas/ from the models.")] = False,
+    check: Annotated[bool, Opt("--check", help="Exit 1 if schemas/ is stale.")] = False,
+    directory: Annotated[Path | None, Opt("--dir", help="Schema directory (default: schemas/).")] = None,
 ) -> None:
     """Write or check the JSON Schemas of the public models (for maintainers)."""
     from fts3sdk import _schemas
@@ -242,10 +243,10 @@ def schemas(
         raise fail(ExitCode.USAGE, "give --write or --check")
     if write:
         _schemas.write(target)
-        typer.echo(f"wrote {target}")
+        print(f"wrote {target}")
         return
     problems = _schemas.stale(target)
     for name in problems:
-        typer.echo(f"stale: {name}", err=True)
+        print(f"stale: {name}", file=sys.stderr)
     if problems:
-        raise typer.Exit(int(ExitCode.ERROR))
+        raise Exit(int(ExitCode.ERROR))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from fts3sdk.cli._problems import InputError, Location, dotted
+from fts3sdk.cli._input.problems import InputError, Location, dotted
 
 __all__ = ["Bulk", "BulkFormat", "read_bulk"]
 

@@ -11,9 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import typer
-
-from fts3sdk.cli._options import Row, Table, _errors, _logging, inject, option
+from fts3sdk.cli._parsing.options import Row, Table, _errors, _logging, inject, option
+from fts3sdk.cli._parsing.spec import Opt
 
 if TYPE_CHECKING:
     from fts3sdk.events import Delivery, EventConsumer
@@ -43,12 +42,12 @@ BROKER: Table = (
 
 DurableOpt = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--durable", envvar="FTS3_BROKER_SUBSCRIPTION", rich_help_panel=_PANEL,
+    Opt("--durable", envvar="FTS3_BROKER_SUBSCRIPTION", panel=_PANEL,
                  help="Durable subscription name."),
 ]  # fmt: skip
 QueueOpt = Annotated[
     bool,
-    typer.Option("--queues", envvar="FTS3_BROKER_QUEUES", rich_help_panel=_PANEL,
+    Opt("--queues", envvar="FTS3_BROKER_QUEUES", panel=_PANEL,
                  help="FTS publishes to queues, not topics."),
 ]  # fmt: skip
 
@@ -114,7 +113,7 @@ def _time_fields(model: type[Any]) -> frozenset[str]:
 def _with_times(dumped: Any, python: Any) -> Any:
     # The JSON dump writes times as the producers do (milliseconds since the epoch); the Python one holds them
     # as datetimes: write those as the rest of the command line's JSON does.
-    from fts3sdk.cli._output import iso_utc
+    from fts3sdk.cli._printing.output import iso_utc
 
     if isinstance(python, datetime):
         return iso_utc(python)
@@ -133,25 +132,22 @@ def raw_line(delivery: Delivery) -> str:
 def events(
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", "-k", help="start, complete, state or optimizer (repeat); default all."),
+        Opt("--kind", "-k", help="start, complete, state or optimizer (repeat); default all."),
     ] = None,
-    vo: Annotated[Optional[list[str]], typer.Option("--vo", help="Only this VO (repeat).")] = None,  # noqa: UP045
-    job: Annotated[Optional[list[str]], typer.Option("--job", help="Only this job id (repeat).")] = None,  # noqa: UP045
-    state: Annotated[
-        list[str] | None, typer.Option("--state", help="Only this file state, e.g. FAILED (repeat).")
-    ] = None,
-    count: Annotated[Optional[int], typer.Option("--count", "-n", help="Stop after this many messages.")] = None,  # noqa: UP045
-    idle: Annotated[Optional[float], typer.Option("--idle", help="Stop after this many seconds without one.")] = None,  # noqa: UP045
+    vo: Annotated[Optional[list[str]], Opt("--vo", help="Only this VO (repeat).")] = None,  # noqa: UP045
+    job: Annotated[Optional[list[str]], Opt("--job", help="Only this job id (repeat).")] = None,  # noqa: UP045
+    state: Annotated[list[str] | None, Opt("--state", help="Only this file state, e.g. FAILED (repeat).")] = None,
+    count: Annotated[Optional[int], Opt("--count", "-n", help="Stop after this many messages.")] = None,  # noqa: UP045
+    idle: Annotated[Optional[float], Opt("--idle", help="Stop after this many seconds without one.")] = None,  # noqa: UP045
     as_json: Annotated[
-        bool,
-        typer.Option("--json", help="One JSON object per line: kind, broker, message id, message (times in UTC, Z)."),
+        bool, Opt("--json", help="One JSON object per line: kind, broker, message id, message (times in UTC, Z).")
     ] = False,
     raw: Annotated[
-        bool, typer.Option("--raw", help="Each message's frame body as received, on one line (line breaks dropped).")
+        bool, Opt("--raw", help="Each message's frame body as received, on one line (line breaks dropped).")
     ] = False,
     durable: DurableOpt = None,
     queues: QueueOpt = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and DEBUG logs.")] = False,
+    debug: Annotated[bool, Opt("--debug", help="Show tracebacks and DEBUG logs.")] = False,
     *,
     broker: dict[str, Any],
 ) -> None:

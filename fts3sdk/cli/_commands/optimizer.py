@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from fts3sdk import Optimizer, OptimizerEvolution
-from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._tables import emit, print_table
+from fts3sdk.cli._parsing.options import CONNECTION, Connection, with_options
+from fts3sdk.cli._parsing.parser import Group
+from fts3sdk.cli._parsing.spec import Arg, Opt
+from fts3sdk.cli._printing.tables import emit, print_table
 
 __all__ = ["optimizer_app"]
 
-optimizer_app = typer.Typer(
-    name="optimizer", help="The optimizer's decisions per link: current values and history.", no_args_is_help=True
-)
-Source = Annotated[str | None, typer.Option("--source", help="Only links from this storage.")]
-Destination = Annotated[str | None, typer.Option("--destination", help="Only links to this storage.")]
+optimizer_app = Group(name="optimizer", help="The optimizer's decisions per link: current values and history.")
+Source = Annotated[str | None, Opt("--source", help="Only links from this storage.")]
+Destination = Annotated[str | None, Opt("--destination", help="Only links to this storage.")]
 _CURRENT = ("Source", "Destination", "When (UTC)", "Active", "Streams", "EMA")
 _HISTORY = ("When (UTC)", "Source", "Destination", "Active", "Actual", "Queue", "Throughput", "Success %", "Why")
 
@@ -49,7 +47,7 @@ def enabled(*, conn: Connection) -> None:
     """Say whether the server's optimizer is on."""
     with conn.client() as client:
         on = client.optimizer.enabled()
-    emit(conn, {"enabled": on}, lambda: typer.echo("the optimizer is on" if on else "the optimizer is off"))
+    emit(conn, {"enabled": on}, lambda: print("the optimizer is on" if on else "the optimizer is off"))
 
 
 @with_options(CONNECTION)
@@ -70,14 +68,14 @@ def evolution(source: Source = None, destination: Destination = None, *, conn: C
 
 @with_options(CONNECTION)
 def set_values(
-    source: Annotated[str, typer.Argument(help="Source storage.", show_default=False)],
-    destination: Annotated[str, typer.Argument(help="Destination storage.", show_default=False)],
-    active: Annotated[int | None, typer.Option("--active", min=0, help="Concurrent transfers (default 2).")] = None,
-    nostreams: Annotated[int | None, typer.Option("--nostreams", min=0, help="Streams (default 1).")] = None,
-    ema: Annotated[float | None, typer.Option("--ema", min=0, help="Throughput moving average.")] = None,
-    throughput: Annotated[float | None, typer.Option("--throughput", min=0)] = None,
-    success: Annotated[float | None, typer.Option("--success", min=0, help="Success rate, percent.")] = None,
-    rationale: Annotated[str | None, typer.Option("--rationale", help="Why (kept in the history).")] = None,
+    source: Annotated[str, Arg(help="Source storage.")],
+    destination: Annotated[str, Arg(help="Destination storage.")],
+    active: Annotated[int | None, Opt("--active", min=0, help="Concurrent transfers (default 2).")] = None,
+    nostreams: Annotated[int | None, Opt("--nostreams", min=0, help="Streams (default 1).")] = None,
+    ema: Annotated[float | None, Opt("--ema", min=0, help="Throughput moving average.")] = None,
+    throughput: Annotated[float | None, Opt("--throughput", min=0)] = None,
+    success: Annotated[float | None, Opt("--success", min=0, help="Success rate, percent.")] = None,
+    rationale: Annotated[str | None, Opt("--rationale", help="Why (kept in the history).")] = None,
     *,
     conn: Connection,
 ) -> None:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import typer
-
 from fts3sdk import ActivityShares, StorageConfig, StorageInfo, StorageSettings
-from fts3sdk.cli._options import CONNECTION, Connection, with_options
-from fts3sdk.cli._tables import emit, print_table
+from fts3sdk.cli._parsing.options import CONNECTION, Connection, with_options
+from fts3sdk.cli._parsing.parser import Group
+from fts3sdk.cli._parsing.spec import Arg, Opt
+from fts3sdk.cli._printing.tables import emit, print_table
 
 __all__ = ["activity_app", "authorize_app", "parse_limits", "parse_weights", "se_app"]
 
-se_app = typer.Typer(help="Storage settings and per-VO operation limits.", no_args_is_help=True)
-authorize_app = typer.Typer(help="Access levels granted to DNs (certificate only).", no_args_is_help=True)
-activity_app = typer.Typer(help="The weight of each activity within a VO (certificate only).", no_args_is_help=True)
+se_app = Group(help="Storage settings and per-VO operation limits.")
+authorize_app = Group(help="Access levels granted to DNs (certificate only).")
+activity_app = Group(help="The weight of each activity within a VO (certificate only).")
 
-Se = Annotated[str, typer.Argument(help="The storage, e.g. gsiftp://host (* for the defaults).", show_default=False)]
-Dn = Annotated[str, typer.Argument(help="The user's DN.", show_default=False)]
-Vo = Annotated[str, typer.Argument(help="The VO.", show_default=False)]
+Se = Annotated[str, Arg(help="The storage, e.g. gsiftp://host (* for the defaults).")]
+Dn = Annotated[str, Arg(help="The user's DN.")]
+Vo = Annotated[str, Arg(help="The VO.")]
 _SE_COLUMNS = ("Storage", "In active", "In MB/s", "Out active", "Out MB/s", "TPC", "IPv6", "Site", "Limits")
 
 
@@ -88,21 +88,21 @@ def se_show(se: Se, *, conn: Connection) -> None:
 @with_options(CONNECTION)
 def se_set(
     se: Se,
-    inbound_max_active: Annotated[int | None, typer.Option("--inbound-max-active", min=0)] = None,
-    inbound_max_throughput: Annotated[float | None, typer.Option("--inbound-max-throughput", min=0)] = None,
-    outbound_max_active: Annotated[int | None, typer.Option("--outbound-max-active", min=0)] = None,
-    outbound_max_throughput: Annotated[float | None, typer.Option("--outbound-max-throughput", min=0)] = None,
-    tpc_support: Annotated[Literal["FULL", "PULL", "PUSH", "NONE"] | None, typer.Option("--tpc-support")] = None,
-    ipv6: Annotated[bool | None, typer.Option("--ipv6/--no-ipv6")] = None,
-    udt: Annotated[bool | None, typer.Option("--udt/--no-udt")] = None,
-    site: Annotated[str | None, typer.Option("--site")] = None,
-    metadata: Annotated[str | None, typer.Option("--metadata", help="Free text about the storage.")] = None,
-    debug_level: Annotated[int | None, typer.Option("--debug-level", min=0)] = None,
-    eviction: Annotated[bool | None, typer.Option("--eviction/--no-eviction")] = None,
-    skip_eviction: Annotated[bool | None, typer.Option("--skip-eviction/--no-skip-eviction")] = None,
-    overwrite_disk: Annotated[bool | None, typer.Option("--overwrite-disk/--no-overwrite-disk")] = None,
+    inbound_max_active: Annotated[int | None, Opt("--inbound-max-active", min=0)] = None,
+    inbound_max_throughput: Annotated[float | None, Opt("--inbound-max-throughput", min=0)] = None,
+    outbound_max_active: Annotated[int | None, Opt("--outbound-max-active", min=0)] = None,
+    outbound_max_throughput: Annotated[float | None, Opt("--outbound-max-throughput", min=0)] = None,
+    tpc_support: Annotated[Literal["FULL", "PULL", "PUSH", "NONE"] | None, Opt("--tpc-support")] = None,
+    ipv6: Annotated[bool | None, Opt("--ipv6/--no-ipv6")] = None,
+    udt: Annotated[bool | None, Opt("--udt/--no-udt")] = None,
+    site: Annotated[str | None, Opt("--site")] = None,
+    metadata: Annotated[str | None, Opt("--metadata", help="Free text about the storage.")] = None,
+    debug_level: Annotated[int | None, Opt("--debug-level", min=0)] = None,
+    eviction: Annotated[bool | None, Opt("--eviction/--no-eviction")] = None,
+    skip_eviction: Annotated[bool | None, Opt("--skip-eviction/--no-skip-eviction")] = None,
+    overwrite_disk: Annotated[bool | None, Opt("--overwrite-disk/--no-overwrite-disk")] = None,
     limit: Annotated[
-        list[str] | None, typer.Option("--limit", help="VO:OPERATION=LIMIT, e.g. dteam:delete=10 (0 removes it).")
+        list[str] | None, Opt("--limit", help="VO:OPERATION=LIMIT, e.g. dteam:delete=10 (0 removes it).")
     ] = None,
     *,
     conn: Connection,
@@ -124,7 +124,7 @@ def se_delete(se: Se, *, conn: Connection) -> None:
     """Drop a storage's settings and limits."""
     with conn.client() as client:
         client.config.storages.delete(se)
-    emit(conn, {"deleted": se}, lambda: typer.echo(f"deleted the settings of {se}"))
+    emit(conn, {"deleted": se}, lambda: print(f"deleted the settings of {se}"))
 
 
 se_app.command("list")(se_list)
@@ -135,13 +135,13 @@ se_app.command("delete")(se_delete)
 
 # --- authorize ----------------------------------------------------------------------------------------------
 
-Operation = Annotated[str, typer.Argument(help="config, transfer, deleg or datamanagement.", show_default=False)]
+Operation = Annotated[str, Arg(help="config, transfer, deleg or datamanagement.")]
 
 
 @with_options(CONNECTION)
 def authorize_list(
-    dn: Annotated[str | None, typer.Option("--dn", help="Only this DN.")] = None,
-    operation: Annotated[str | None, typer.Option("--operation", help="Only this operation.")] = None,
+    dn: Annotated[str | None, Opt("--dn", help="Only this DN.")] = None,
+    operation: Annotated[str | None, Opt("--operation", help="Only this operation.")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -156,13 +156,13 @@ def authorize_grant(dn: Dn, operation: Operation, *, conn: Connection) -> None:
     """Grant an operation at level all to a DN (admin only through the database)."""
     with conn.client() as client:
         grant = client.config.authorizations.grant(dn, operation)
-    emit(conn, grant, lambda: typer.echo(f"granted {grant.operation} to {grant.dn}"))
+    emit(conn, grant, lambda: print(f"granted {grant.operation} to {grant.dn}"))
 
 
 @with_options(CONNECTION)
 def authorize_revoke(
     dn: Dn,
-    operation: Annotated[str | None, typer.Argument(help="The operation (default: every grant).")] = None,
+    operation: Annotated[str | None, Arg(help="The operation (default: every grant).")] = None,
     *,
     conn: Connection,
 ) -> None:
@@ -172,7 +172,7 @@ def authorize_revoke(
     emit(
         conn,
         {"revoked": dn, "operation": operation},
-        lambda: typer.echo(f"revoked {operation or 'every grant'} of {dn}"),
+        lambda: print(f"revoked {operation or 'every grant'} of {dn}"),
     )
 
 
@@ -208,8 +208,8 @@ def activity_show(vo: Vo, *, conn: Connection) -> None:
 @with_options(CONNECTION)
 def activity_set(
     vo: Vo,
-    weights: Annotated[list[str], typer.Argument(help="ACTIVITY=WEIGHT ...", show_default=False)],
-    inactive: Annotated[bool, typer.Option("--inactive", help="Store the weights without applying them.")] = False,
+    weights: Annotated[list[str], Arg(help="ACTIVITY=WEIGHT ...")],
+    inactive: Annotated[bool, Opt("--inactive", help="Store the weights without applying them.")] = False,
     *,
     conn: Connection,
 ) -> None:
@@ -224,7 +224,7 @@ def activity_delete(vo: Vo, *, conn: Connection) -> None:
     """Drop a VO's activity weights."""
     with conn.client() as client:
         client.config.activity_shares.delete(vo)
-    emit(conn, {"deleted": vo}, lambda: typer.echo(f"deleted the activity shares of {vo}"))
+    emit(conn, {"deleted": vo}, lambda: print(f"deleted the activity shares of {vo}"))
 
 
 activity_app.command("list")(activity_list)

@@ -1,0 +1,1 @@
+"""The command line's machinery on argparse: parameters read from signatures, parsing, shared options, errors."""

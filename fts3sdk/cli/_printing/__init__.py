@@ -1,0 +1,1 @@
+"""Printing for the ``fts3sdk`` command: JSON for scripts, aligned pairs and tables for people (rich on demand)."""
