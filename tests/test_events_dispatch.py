@@ -64,7 +64,12 @@ def make_core(**options: Any) -> ConsumerCore:
 
 def feed(core: ConsumerCore, link: RecordingLink, numbers: range) -> threading.Thread:
     """A receiver thread delivering ``numbers`` through ``link``, as stomp.py's does."""
-    thread = threading.Thread(target=lambda: [core._receive(make_frame(link, n)) for n in numbers])
+
+    def receive() -> None:
+        for number in numbers:
+            core._receive(make_frame(link, number))
+
+    thread = threading.Thread(target=receive)
     thread.start()
     return thread
 
