@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fts3sdk.events._acks import Acks, stomp_ack_mode
+from fts3sdk.events._delivery import Acks, stomp_ack_mode
 from fts3sdk.events._link import RawFrame
 
 

@@ -271,6 +271,31 @@ def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFix
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["event"]["file_id"] for line in lines] == [1, 2]
     assert {line["kind"] for line in lines} == {"complete"}
+    assert lines[0]["event"]["tr_timestamp_start"] == "2025-08-21T14:32:00.123000Z", "ISO 8601 UTC, as the CLI's JSON"
+    assert lines[0]["event"]["time_srm_prep_st"] is None, "sent as 0: did not happen"
+    assert lines[0]["event"]["srm_preparation_time"] == completion(1).srm_preparation_time
+
+
+def test_cli_events_raw_bodies(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:
+    from fts3sdk.cli._app import run
+
+    sent = [format_body(completion(1)), format_body(bodies.complete() | {"file_id": 2}, trailer=b"\x04")]
+    with EventPublisher([broker.address], auth=AUTH) as publisher:
+
+        def send() -> None:
+            for body in sent:
+                publisher.publish(body, destination=EventKind.COMPLETE.destination(), confirm=True)
+
+        sender = threading.Timer(1.5, send)
+        sender.start()
+        code = run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
+                    "--kind", "complete", "--raw", "--count", "2", "--idle", "20"])  # fmt: skip
+        sender.join()
+    assert code == 0
+    assert b"\n" in sent[0], "FTS pretty-prints its bodies over several lines"
+    assert capsys.readouterr().out.splitlines() == [body.decode().replace("\n", "") for body in sent]
+    assert run(["events", "--broker", broker.address, "--json", "--raw"]) == 2
+    assert "--json and --raw" in capsys.readouterr().err
 
 
 def test_cli_events_errors(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:

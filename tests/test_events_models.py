@@ -6,7 +6,7 @@ import contextlib
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -266,7 +266,7 @@ def test_every_kind_round_trips_with_extras(data: dict[str, Any]) -> None:
 def test_milliseconds_round_trip(millis: int) -> None:
     event = OptimizerDecision.model_validate({"source_se": "a", "dest_se": "b", "timestamp": millis})
     assert event.timestamp is not None
-    assert event.timestamp.tzinfo is UTC
+    assert event.timestamp.utcoffset() == timedelta(0), "aware, in UTC"
     assert event.model_dump(mode="json")["timestamp"] == millis
 
 

@@ -21,16 +21,16 @@ from fts3sdk.events._transfer import ErrorScope, FailurePhase, IPVersion, Transf
 if TYPE_CHECKING:
     from fts3sdk.events._brokers import Broker, BrokerAuth
     from fts3sdk.events._consumer import AsyncEventConsumer, EventConsumer
-    from fts3sdk.events._core import Delivery, EventFilter
+    from fts3sdk.events._delivery import Delivery, EventFilter
     from fts3sdk.events._publish import EventPublisher
 
 _LAZY: dict[str, str] = {
     "AsyncEventConsumer": "fts3sdk.events._consumer",
     "Broker": "fts3sdk.events._brokers",
     "BrokerAuth": "fts3sdk.events._brokers",
-    "Delivery": "fts3sdk.events._core",
+    "Delivery": "fts3sdk.events._delivery",
     "EventConsumer": "fts3sdk.events._consumer",
-    "EventFilter": "fts3sdk.events._core",
+    "EventFilter": "fts3sdk.events._delivery",
     "EventPublisher": "fts3sdk.events._publish",
 }
 

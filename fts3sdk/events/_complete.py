@@ -14,6 +14,7 @@ from fts3sdk.events._fields import (
     EventModel,
     Metadata,
     OptionalText,
+    shared_unknown_members,
 )
 from fts3sdk.events._transfer import (
     IPVersion,
@@ -134,7 +135,7 @@ class TransferComplete(EventModel):
     """Retries this file already had when this attempt ran. Only set on errors: 0 on success."""
     retry_max: int = 0
     """The job's effective maximum of retries. Only set on errors: 0 on success."""
-    job_state: JobState | None = None
+    job_state: Annotated[JobState | None, shared_unknown_members(JobState)] = None
     """url-copy's own view, not the database's: ``UNKNOWN`` for regular jobs; for multi-replica and multihop
     jobs ``FINISHED``, ``FAILED`` or ``ACTIVE`` (more replicas or hops to come)."""
     # timestamps

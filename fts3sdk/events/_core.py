@@ -1,11 +1,12 @@
 """The consumer's engine, shared by the sync and async consumers: links to brokers, a buffer, settlement.
 
-stomp.py delivers frames on one receiver thread per connection; they are buffered here and handed out one
-at a time. A message is acknowledged (STOMP 1.2 ``client-individual``) only once the user's code is done
-with it; a message the user's code failed on is handed back by reconnecting its link, so the broker
-delivers it again (durable subscriptions and queues; a plain topic subscription cannot get it back).
-Messages already handled (by message id, or by an identical body re-sent through another broker) are
-acknowledged and not shown again.
+stomp.py delivers frames on one receiver thread per connection. Each frame is parsed there, then either
+handed to the user's handler right there (`ConsumerCore.run`: no thread hand-off, the fast way) or
+buffered for the consumer's own thread (`take`, `take_batch`: iterators, async). A message is
+acknowledged only once the user's code is done with it; a message the user's code failed on is handed
+back by reconnecting its link, so the broker delivers it again (durable subscriptions and queues; a
+plain topic subscription cannot get it back). Messages already handled (by message id, or by an
+identical body re-sent through another broker) are acknowledged and not shown again.
 """
 
 from __future__ import annotations
@@ -14,78 +15,21 @@ import logging
 import random
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from fts3sdk.events._acks import AckMode
 from fts3sdk.events._brokers import Broker, BrokerAuth, resolve_brokers
+from fts3sdk.events._delivery import AckMode, Delivery, EventFilter, Seen
 from fts3sdk.events._errors import BrokerUnavailable, InvalidMessage
 from fts3sdk.events._fields import EventKind
 from fts3sdk.events._link import Link, RawFrame
-from fts3sdk.events._parse import Event, parse_event
+from fts3sdk.events._parse import Event, kind_of_destination, parse_event
 
 __all__ = ["ConsumerConfig", "ConsumerCore", "Delivery", "EventFilter"]
 
 logger = logging.getLogger("fts3sdk.events")
-
-
-@dataclass(frozen=True, slots=True)
-class EventFilter:
-    """Which messages to hand out: by VO, job id and file state (each a set; empty means any).
-
-    The file state of a start is ACTIVE, of a completion FINISHED/FAILED/CANCELED (ARCHIVING for an
-    archiving job); optimizer decisions have no VO, job or state, so any of these filters drops them.
-    """
-
-    vos: frozenset[str] = frozenset()
-    job_ids: frozenset[str] = frozenset()
-    states: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(
-        cls, *, vo: str | Iterable[str] = (), job_id: str | Iterable[str] = (), state: str | Iterable[str] = ()
-    ) -> EventFilter:
-        """A filter from single values or collections."""
-
-        def values(given: str | Iterable[str]) -> frozenset[str]:
-            return frozenset([given] if isinstance(given, str) else (str(item) for item in given))
-
-        return cls(values(vo), values(job_id), frozenset(s.upper() for s in values(state)))
-
-    def __bool__(self) -> bool:
-        return bool(self.vos or self.job_ids or self.states)
-
-    def matches(self, event: Event) -> bool:
-        """Whether ``event`` passes."""
-        if self.vos and str(getattr(event, "vo", None) or getattr(event, "vo_name", "")) not in self.vos:
-            return False
-        if self.job_ids and getattr(event, "job_id", None) not in self.job_ids:
-            return False
-        if self.states:
-            state = getattr(event, "file_state", None)
-            return state is not None and str(state) in self.states
-        return True
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A message as received: the typed ``event`` and where it came from."""
-
-    event: Event
-    """The typed message."""
-    message_id: str
-    """The broker's ``message-id``."""
-    destination: str
-    """Where it was published, e.g. ``/topic/transfer.fts_monitoring_complete``."""
-    broker: str
-    """The broker it came through (``host:port``)."""
-    headers: Mapping[str, str]
-    """All STOMP headers of the frame (SS messages carry ``vo``)."""
-    redelivered: bool = False
-    """The broker says it delivered this message before (to a consumer that did not acknowledge it)."""
-    _frame: RawFrame | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,24 +53,17 @@ class ConsumerConfig:
     connect_timeout: float = 10.0
 
 
-class _Seen:
-    """A bounded memory of handled message ids and body digests (oldest forgotten first)."""
+class _Run:
+    """One `ConsumerCore.run`: the handler, how many it handled, and why it stopped."""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._keys: OrderedDict[object, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __contains__(self, key: object) -> bool:
-        with self._lock:
-            return key in self._keys
-
-    def add(self, *keys: object) -> None:
-        with self._lock:
-            for key in keys:
-                self._keys[key] = None
-            while len(self._keys) > self._size:
-                self._keys.popitem(last=False)
+    def __init__(self, handler: Callable[[Event], object], limit: int | None) -> None:
+        self.handler = handler
+        self.limit = limit
+        self.count = 0
+        self.over = threading.Event()
+        """Set once no more handler calls may start: limit reached, handler failed, closed, run returning."""
+        self.failed: tuple[BaseException, Delivery] | None = None
+        self.last = time.monotonic()
 
 
 class ConsumerCore:
@@ -137,10 +74,16 @@ class ConsumerCore:
         self._link_factory = link_factory
         self._buffer: deque[RawFrame] = deque()
         self._ready = threading.Condition()
-        self._seen = _Seen(config.remember)
+        self._waiting = 0
+        self._dispatch = threading.RLock()  # held while a handler runs on a receiver thread: one at a time
+        self._run: _Run | None = None
+        self._quiet_since = 0.0  # when the last handler called on a receiver thread returned
+        self._seen = Seen(config.remember)
+        self._kinds = {name: kind or kind_of_destination(name) for name, kind in config.destinations.items()}
         self._links: list[Link] = []
         self._closed = threading.Event()
         self._supervisor: threading.Thread | None = None
+        self._closer: threading.Thread | None = None
         self.invalid = 0
         """How many frames were not monitoring messages (logged, acknowledged and skipped)."""
         self.duplicates = 0
@@ -174,10 +117,30 @@ class ConsumerCore:
         self._supervisor.start()
 
     def close(self) -> None:
-        """Disconnect every link and stop reconnecting; frames not yet handed out are left to the brokers."""
+        """Disconnect every link and stop reconnecting; frames not yet handed out are left to the brokers.
+
+        Called from a handler that `run` calls on a receiver thread, the disconnection is done by another
+        thread (a receiver thread cannot wait for its own connection to end).
+        """
         self._closed.set()
+        run = self._run
+        if run is not None:
+            run.over.set()  # no handler call starts after this one
         with self._ready:
             self._ready.notify_all()
+        if self._dispatch._is_owned():  # type: ignore[attr-defined]  # in a handler that `run` called
+            if self._closer is None:
+                self._closer = threading.Thread(target=self._disconnect, name="fts3sdk-events-close", daemon=True)
+                self._closer.start()
+            return
+        closer = self._closer
+        if closer is not None and closer is not threading.current_thread():
+            closer.join(timeout=30)
+        self._disconnect()
+
+    def _disconnect(self) -> None:
+        with self._dispatch:  # a handler that called `close` has returned and its message is settled
+            pass
         for link in self._links:
             link.close()
         if self._supervisor is not None and self._supervisor is not threading.current_thread():
@@ -192,46 +155,166 @@ class ConsumerCore:
     @property
     def brokers(self) -> list[str]:
         """The brokers this consumer reads from, connected or not."""
-        return [str(link.broker) for link in self._links]
+        return [link.name for link in self._links]
 
     @property
     def connected(self) -> list[str]:
         """The brokers connected and subscribed now."""
-        return [str(link.broker) for link in self._links if link.up]
+        return [link.name for link in self._links if link.up]
 
     def _supervise(self) -> None:
         low, high = self.config.backoff
         while not self._closed.wait(min(0.1, self.config.ack_interval)):
+            # While a handler runs on a receiver thread no link reads (the others wait for their turn).
+            quiet = None if self._in_dispatch() else self._quiet_since
             for link in self._links:
                 if link.up:
                     link.flush(due_only=True)
+                    if quiet is not None:
+                        link.check_heartbeat(quiet)
                 if self._closed.is_set() or link.up or not link.due():
                     continue
                 try:
-                    link.connect()
-                    logger.info("reconnected to %s", link.broker)
+                    if link.connect():
+                        logger.info("reconnected to %s", link.broker)
                 except BrokerUnavailable as exc:
                     delay = min(high, max(low, link.backoff * 2)) * (1 + random.random() * 0.2)  # noqa: S311
                     logger.warning("%s; next attempt in %.1f s", exc, delay)
                     link.schedule_retry(delay)
 
-    # --- frames in and out ------------------------------------------------------------------------------------
+    def _in_dispatch(self) -> bool:
+        if not self._dispatch.acquire(blocking=False):
+            return True
+        self._dispatch.release()
+        return False
+
+    # --- frames in --------------------------------------------------------------------------------------------
 
     def _receive(self, frame: RawFrame) -> None:
-        with self._ready:
-            self._buffer.append(frame)
-            self._ready.notify()
+        # On stomp.py's receiver thread: parsed here; handled here during `run`, else buffered.
+        self._prepare(frame)
+        run = self._run
+        if run is not None:
+            with self._dispatch:
+                if self._run is run and not run.over.is_set() and not self._buffer:  # nothing older waits its turn
+                    self._handle(run, frame)
+                    return
+        self._buffer.append(frame)
+        if self._waiting:  # only a consumer waiting for an empty buffer needs waking
+            with self._ready:
+                self._ready.notify()
+
+    def _prepare(self, frame: RawFrame) -> None:
+        """Parse ``frame`` into its ``event``; left None when it is to be skipped: not a message, filtered out."""
+        try:
+            event = parse_event(frame.body, destination=frame.destination, kind=self._kinds.get(frame.destination))
+        except InvalidMessage as exc:
+            self.invalid += 1
+            logger.warning("skipped a frame from %s on %s: %s", frame.link.broker, frame.destination, exc)
+            return
+        if not self.config.filter or self.config.filter.matches(event):
+            frame.event = event
+
+    def _skipped(self, frame: RawFrame) -> bool:
+        """Whether ``frame`` is not to be shown: not a message, filtered out, or already handled."""
+        if frame.event is None:
+            return True
+        if frame.message_id in self._seen or frame.digest in self._seen:
+            self.duplicates += 1
+            return True
+        return False
+
+    @staticmethod
+    def _delivery(frame: RawFrame) -> Delivery:
+        assert frame.event is not None
+        redelivered = frame.headers.get("redelivered") == "true"
+        return Delivery(frame.event, frame.message_id, frame.destination, frame.link.name, frame.headers, redelivered,
+                        frame)  # fmt: skip
+
+    # --- the handler called where the frames arrive -----------------------------------------------------------
+
+    def run(self, handler: Callable[[Event], object], *, limit: int | None, idle: float | None) -> int:
+        """Call ``handler`` for each message on the thread that received it; settle it when the handler returns.
+
+        Buffered messages come first, on this thread. One handler call at a time, in each subscription's
+        order. Returns the count after ``limit`` messages, ``idle`` seconds without one, or `close`; a
+        handler's exception hands its message back and is raised here.
+        """
+        run = _Run(handler, limit)
+        try:
+            with self._dispatch:
+                self._run = run
+            while True:
+                with self._dispatch:
+                    while not run.over.is_set() and self._buffer:
+                        self._handle(run, self._buffer.popleft())
+                if run.over.is_set() or self._closed.is_set():
+                    break
+                with self._ready:
+                    self._waiting += 1
+                    try:
+                        while not run.over.is_set() and not self._buffer and not self._closed.is_set():
+                            wait = 1.0 if idle is None else idle - (time.monotonic() - run.last)
+                            if wait <= 0:
+                                break
+                            self._ready.wait(min(wait, 1.0))
+                    finally:
+                        self._waiting -= 1
+                if idle is not None and not self._buffer and time.monotonic() - run.last >= idle:
+                    break
+        finally:
+            with self._dispatch:
+                run.over.set()
+                self._run = None
+        if run.failed is not None:
+            error, delivery = run.failed
+            self.settle(delivery, handled=False)
+            raise error
+        return run.count
+
+    def _handle(self, run: _Run, frame: RawFrame) -> None:
+        # Holding self._dispatch.
+        if self._skipped(frame):
+            self._done(frame)
+            return
+        assert frame.event is not None
+        try:
+            run.handler(frame.event)
+        except BaseException as exc:  # handed back by run(), on its own thread
+            run.failed = (exc, self._delivery(frame))
+            run.over.set()
+            with self._ready:
+                self._ready.notify_all()
+            return
+        finally:
+            self._quiet_since = run.last = time.monotonic()
+        self._done(frame)
+        run.count += 1
+        if run.limit is not None and run.count >= run.limit:
+            run.over.set()
+            with self._ready:
+                self._ready.notify_all()
+
+    # --- frames out to the consumer's thread ------------------------------------------------------------------
 
     def _next_frame(self, timeout: float | None) -> RawFrame | None:
+        try:
+            return self._buffer.popleft()  # atomic: no lock while frames are there
+        except IndexError:
+            pass
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._ready:
-            while not self._buffer:
-                if self._closed.is_set():
-                    return None
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return None
-                self._ready.wait(remaining if remaining is not None else 1.0)
+            self._waiting += 1
+            try:
+                while not self._buffer:
+                    if self._closed.is_set():
+                        return None
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return None
+                    self._ready.wait(remaining if remaining is not None else 1.0)
+            finally:
+                self._waiting -= 1
             return self._buffer.popleft()
 
     def take(self, timeout: float | None = None) -> Delivery | None:
@@ -246,9 +329,8 @@ class ConsumerCore:
             frame = self._next_frame(remaining)
             if frame is None:
                 return None
-            delivery = self._open(frame)
-            if delivery is not None:
-                return delivery
+            if not self._skipped(frame):
+                return self._delivery(frame)
             self._done(frame)
 
     def take_batch(self, limit: int, timeout: float | None) -> list[Delivery | RawFrame]:
@@ -266,32 +348,15 @@ class ConsumerCore:
             with self._ready:
                 if not self._buffer:
                     break
-                upcoming = self._buffer[0]
-                if upcoming.message_id in keys or upcoming.digest in keys:
+                frame = self._buffer[0]
+                if frame.message_id in keys or frame.digest in keys:
                     break  # a copy of a message of this batch: decide on it once the original is settled
                 self._buffer.popleft()
-            batch.append(self._open(upcoming) or upcoming)
-            keys.update((upcoming.message_id, upcoming.digest))
+            batch.append(frame if self._skipped(frame) else self._delivery(frame))
+            keys.update((frame.message_id, frame.digest))
         return batch
 
-    def _open(self, frame: RawFrame) -> Delivery | None:
-        """The delivery of ``frame``, or None when it is to be skipped: already handled, not a message, filtered."""
-        if frame.message_id in self._seen or frame.digest in self._seen:
-            self.duplicates += 1
-            return None
-        kind = self.config.destinations.get(frame.destination)
-        try:
-            event = parse_event(frame.body, destination=frame.destination, kind=kind)
-        except InvalidMessage as exc:
-            self.invalid += 1
-            logger.warning("skipped a frame from %s on %s: %s", frame.link.broker, frame.destination, exc)
-            return None
-        if self.config.filter and not self.config.filter.matches(event):
-            return None
-        return Delivery(
-            event, frame.message_id, frame.destination, str(frame.link.broker), frame.headers,
-            frame.headers.get("redelivered") == "true", frame,
-        )  # fmt: skip
+    # --- settling ---------------------------------------------------------------------------------------------
 
     def _done(self, frame: RawFrame) -> None:
         self._seen.add(frame.message_id, frame.digest)

@@ -8,13 +8,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fts3sdk.events._acks import Acks, stomp_ack_mode
 from fts3sdk.events._brokers import Broker
+from fts3sdk.events._delivery import Acks, stomp_ack_mode
 from fts3sdk.events._errors import BrokerUnavailable
-from fts3sdk.events._stomp import open_connection, stomp_connection, stomp_module, stop_connection
+from fts3sdk.events._parse import Event
+from fts3sdk.events._stomp import (
+    abort_connection,
+    open_connection,
+    stomp_connection,
+    stomp_module,
+    stop_connection,
+)
 
 if TYPE_CHECKING:
     from fts3sdk.events._core import ConsumerConfig
@@ -23,28 +29,38 @@ __all__ = ["Link", "RawFrame"]
 
 logger = logging.getLogger("fts3sdk.events")
 _SUBSCRIPTION_IDS = itertools.count(1)
+_HEARTBEAT_GRACE = 2.0  # silence of this many heart-beat intervals means the broker is gone
+_TAKEN_FIRST_WAIT, _TAKEN_LONGEST_WAIT = 0.1, 2.0  # asking again for a client id still in use
 
 
-@dataclass(frozen=True, slots=True)
+def _client_id_taken(error: str) -> bool:
+    # ActiveMQ: "javax.jms.InvalidClientIDException: Broker: b - Client: c already connected from tcp://..."
+    return "already connected" in error
+
+
 class RawFrame:
-    """A MESSAGE frame as received, tagged with the link and connection generation it came through."""
+    """A MESSAGE frame as received, tagged with the link and connection generation it came through.
 
-    link: Link
-    generation: int
-    headers: Mapping[str, str]
-    body: bytes
-    digest: bytes
-    """A digest of the body: the same message re-sent (through another broker) has the same one."""
+    ``event`` is its parsed message once the consumer read it (None: not a message, or filtered out).
+    """
 
-    @property
-    def message_id(self) -> str:
+    __slots__ = ("body", "destination", "digest", "event", "generation", "headers", "link", "message_id")
+
+    def __init__(self, link: Link, generation: int, headers: Mapping[str, str], body: bytes, digest: bytes) -> None:
+        self.link = link
+        self.generation = generation
+        self.headers = headers
+        self.body = body
+        self.digest = digest
+        """A digest of the body: the same message re-sent (through another broker) has the same one."""
+        self.message_id: str = headers.get("message-id", "")
         """The broker's message id."""
-        return self.headers.get("message-id", "")
-
-    @property
-    def destination(self) -> str:
+        self.destination: str = headers.get("destination", "")
         """The frame's destination header."""
-        return self.headers.get("destination", "")
+        self.event: Event | None = None
+
+    def __repr__(self) -> str:
+        return f"<RawFrame {self.message_id} from {getattr(self.link, 'name', '?')} on {self.destination}>"
 
 
 class _Listener:
@@ -54,12 +70,30 @@ class _Listener:
         self.link = link
         self.generation = generation
 
+    def on_connected(self, frame: Any) -> None:
+        self.link.heard = time.monotonic()
+        server = frame.headers.get("heart-beat", "0,0").replace(" ", "").split(",")
+        every = stomp_module().utils.calculate_heartbeats(server, self.link.heartbeats)[1] if len(server) == 2 else 0
+        self.link.silence_limit = every / 1000 * _HEARTBEAT_GRACE if every else None
+
     def on_message(self, frame: Any) -> None:
+        link = self.link
+        link.heard = time.monotonic()
         body = frame.body if isinstance(frame.body, bytes) else str(frame.body).encode()
-        digest = hashlib.blake2b(body, digest_size=16).digest()
-        self.link.deliver(RawFrame(self.link, self.generation, frame.headers, body, digest))
+        digest = hashlib.sha256(body).digest()  # fast where the CPU has SHA instructions
+        link.deliver(RawFrame(link, self.generation, frame.headers, body, digest))
+
+    def on_before_message(self, frame: Any) -> None:
+        pass  # asked for before every message: without it, stomp.py logs its absence each time
+
+    def on_heartbeat(self) -> None:
+        self.link.heard = time.monotonic()
+
+    def on_send(self, frame: Any) -> None:
+        pass  # stomp.py calls it for every frame sent (an ACK a message): without it, an AttributeError each time
 
     def on_receipt(self, frame: Any) -> None:
+        self.link.heard = time.monotonic()
         self.link.receipt(frame.headers.get("receipt-id", ""))
 
     def on_error(self, frame: Any) -> None:
@@ -75,14 +109,22 @@ class Link:
 
     def __init__(self, broker: Broker, config: ConsumerConfig, deliver: Callable[[RawFrame], None]) -> None:
         self.broker = broker
+        self.name = str(broker)
         self.config = config
         self.deliver = deliver
         self.generation = 0
         self.backoff = 0.0
+        self.heard = 0.0
+        """When a frame or heart-beat last arrived (monotonic clock)."""
+        self.silence_limit: float | None = None
+        """After how many seconds without a frame or heart-beat the connection is dead (None: not checked)."""
+        beat = int(config.heartbeat * 1000)
+        self.heartbeats = (beat, beat)
         self._connection: Any = None
         self._up = False
         self._next_attempt = 0.0
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self._receipts = threading.Condition()
         self._pending_receipt: str | None = None
         self._error: str | None = None
@@ -111,16 +153,42 @@ class Link:
         self._next_attempt = time.monotonic() + delay
 
     def _new_connection(self, generation: int) -> Any:
+        # Silence is judged by `check_heartbeat`, which knows when the handler kept the receiver from reading.
         connection = stomp_connection(
-            self.broker, self.config.auth, timeout=self.config.connect_timeout, heartbeat=self.config.heartbeat
-        )
+            self.broker, self.config.auth, timeout=self.config.connect_timeout, heartbeat=self.config.heartbeat,
+            check_heartbeats=False,
+        )  # fmt: skip
         connection.set_listener("fts3sdk", _Listener(self, generation))
         return connection
 
-    def connect(self) -> None:
-        """Connect and subscribe, waiting for the broker's receipt. Raises `BrokerUnavailable`."""
+    def connect(self) -> bool:
+        """Connect and subscribe, waiting for the broker's receipt; False once `close` was called.
+
+        Raises `BrokerUnavailable`.
+
+        A broker refusing the durable client id as still in use (it has not yet noticed that the previous
+        connection with it went: a restarted consumer, a hand-back) is asked again, with backoff, for up to
+        ``connect_timeout`` seconds.
+        """
+        deadline = time.monotonic() + self.config.connect_timeout
+        delay = _TAKEN_FIRST_WAIT
+        while True:
+            try:
+                return self._connect_once()
+            except BrokerUnavailable as exc:
+                if not _client_id_taken(str(exc)) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("broker %s: client id %r still connected there; asking again in %.1f s", self.broker,
+                               self._client_id(), delay)  # fmt: skip
+            if self._stopped.wait(delay):
+                return False
+            delay = min(delay * 2, _TAKEN_LONGEST_WAIT)
+
+    def _connect_once(self) -> bool:
         stomp = stomp_module()
         with self._lock:
+            if self._stopped.is_set():
+                return False
             self._acks.discard()
             self._drop_connection()
             self.generation += 1
@@ -136,6 +204,7 @@ class Link:
                 detail = self.last_error or str(exc) or type(exc).__name__
                 raise BrokerUnavailable(f"broker {self.broker}: {detail}", url=str(self.broker)) from exc
             self._connection, self._up, self.backoff = connection, True, 0.0
+            return True
 
     @property
     def last_error(self) -> str | None:
@@ -189,6 +258,23 @@ class Link:
             self._up = False
             self.schedule_retry(self.config.backoff[0])
 
+    def check_heartbeat(self, quiet_since: float) -> None:
+        """Reconnect when nothing came for too long while the receiver was free to read (since ``quiet_since``)."""
+        limit = self.silence_limit
+        if limit is None or not self._up:
+            return
+        silent = time.monotonic() - max(self.heard, quiet_since)
+        if silent > limit:
+            logger.warning("broker %s: nothing received for %.1f s (heart-beats missed); reconnecting", self.broker,
+                           silent)  # fmt: skip
+            with self._lock:
+                self._up = False
+                self._acks.discard()
+                connection, self._connection = self._connection, None
+                if connection is not None:
+                    abort_connection(connection)
+                self.schedule_retry(0.0)
+
     def ack(self, frame: RawFrame) -> None:
         """A frame is done with (after every earlier one of its subscription): acknowledge it now or soon.
 
@@ -238,6 +324,7 @@ class Link:
 
     def close(self) -> None:
         """Send the acknowledgements held back, then disconnect for good."""
+        self._stopped.set()
         if self._up:
             self.flush()
         with self._lock:

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from fts3sdk.events._complete import TransferComplete
 from fts3sdk.events._errors import InvalidMessage
-from fts3sdk.events._fields import EventKind
+from fts3sdk.events._fields import BRANCH, EventKind
 from fts3sdk.events._state import FileStateChange, OptimizerDecision
 from fts3sdk.events._transfer import TransferStart
 
@@ -68,9 +68,12 @@ def _invalid(reason: str, body: bytes | str, destination: str | None) -> Invalid
 
 
 def _described(error: ValidationError, kind: EventKind) -> str:
-    first = error.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "body"
-    count = error.error_count()
+    errors = error.errors(include_url=False)
+    field = errors[0]["loc"][:1]
+    # A field read through alternatives fails each; the last one is the general reading, the one to show.
+    first = [each for each in errors if each["loc"][:1] == field][-1]
+    where = ".".join(str(part) for part in first["loc"] if part != BRANCH) or "body"
+    count = len({each["loc"][:1] for each in errors})
     more = f" (and {count - 1} more)" if count > 1 else ""
     return f"not a valid {kind.value} message: {where}: {first['msg'].lower()}{more}"
 

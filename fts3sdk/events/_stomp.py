@@ -19,7 +19,7 @@ from typing import Any
 from fts3sdk.events._brokers import Broker, BrokerAuth
 from fts3sdk.events._errors import BrokerTLSError, BrokerUnavailable
 
-__all__ = ["open_connection", "stomp_connection", "stomp_module", "stop_connection", "tls_problem"]
+__all__ = ["abort_connection", "open_connection", "stomp_connection", "stomp_module", "stop_connection", "tls_problem"]
 
 _PROBE_WAIT = 2.0  # how long the TLS probe waits for the broker's verdict on our certificate
 
@@ -41,13 +41,28 @@ def stop_connection(connection: Any) -> None:
         connection.transport.stop()
 
 
-def stomp_connection(broker: Broker, auth: BrokerAuth, *, timeout: float, heartbeat: float = 0.0) -> Any:
-    """A stomp.py STOMP 1.2 connection to ``broker`` (not connected yet), with TLS when ``auth`` says so."""
+def abort_connection(connection: Any) -> None:
+    """Drop a connection whose broker went silent: close the socket first (no DISCONNECT receipt will come)."""
+    with contextlib.suppress(Exception):
+        connection.transport.set_connected(False)
+        connection.transport.disconnect_socket()
+    stop_connection(connection)
+
+
+def stomp_connection(
+    broker: Broker, auth: BrokerAuth, *, timeout: float, heartbeat: float = 0.0, check_heartbeats: bool = True
+) -> Any:
+    """A stomp.py STOMP 1.2 connection to ``broker`` (not connected yet), with TLS when ``auth`` says so.
+
+    ``heartbeat`` seconds between heart-beats each way; with ``check_heartbeats=False`` stomp.py does not
+    judge the broker's silence itself (the caller does).
+    """
     stomp, beat = stomp_module(), int(heartbeat * 1000)
     target = _target(broker, auth)
     connection = stomp.Connection12(
         [target], heartbeats=(beat, beat), reconnect_attempts_max=1, timeout=timeout, vhost=auth.vhost,
         auto_decode=False, prefer_localhost=False, try_loopback_connect=False,
+        heart_beat_receive_scale=1.5 if check_heartbeats else 0.0,
     )  # fmt: skip
     if auth.uses_tls:
         connection.set_ssl(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import typing
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -14,7 +17,7 @@ from fts3sdk.cli._parsing.spec import Opt
 if TYPE_CHECKING:
     from fts3sdk.events import Delivery, EventConsumer
 
-__all__ = ["BROKER", "broker_names", "events", "make_consumer"]
+__all__ = ["BROKER", "broker_names", "events", "json_line", "make_consumer", "raw_line"]
 
 _PANEL = "Broker"
 
@@ -90,6 +93,41 @@ def _line(delivery: Delivery) -> str:
     return f"{stamp} {event.kind.value:<9} {what:<10} {where}"
 
 
+def json_line(delivery: Delivery) -> str:
+    """``--json``: kind, broker, message id, destination and the message's fields as sent, times as ISO 8601 UTC."""
+    event = delivery.event
+    fields = _with_times(event.model_dump(mode="json", exclude_unset=True), event.model_dump(exclude_unset=True))
+    for name in _time_fields(type(event)) & fields.keys():
+        if getattr(event, name) is None:
+            fields[name] = None  # sent as 0: did not happen
+    record = {"kind": event.kind.value, "broker": delivery.broker, "message_id": delivery.message_id,
+              "destination": delivery.destination, "event": fields}  # fmt: skip
+    return json.dumps(record, allow_nan=True)
+
+
+@functools.cache
+def _time_fields(model: type[Any]) -> frozenset[str]:
+    return frozenset(name for name, info in model.model_fields.items() if datetime in typing.get_args(info.annotation))
+
+
+def _with_times(dumped: Any, python: Any) -> Any:
+    # The JSON dump writes times as the producers do (milliseconds since the epoch); the Python one holds them
+    # as datetimes: write those as the rest of the command line's JSON does.
+    from fts3sdk.cli._printing.output import iso_utc
+
+    if isinstance(python, datetime):
+        return iso_utc(python)
+    if isinstance(dumped, dict) and isinstance(python, dict):
+        return {key: _with_times(value, python.get(key)) for key, value in dumped.items()}
+    return dumped
+
+
+def raw_line(delivery: Delivery) -> str:
+    """``--raw``: the frame body as received, its line breaks dropped (JSON strings hold none, so JSON stays JSON)."""
+    text = delivery.body.decode("utf-8", errors="replace")
+    return text.replace("\r", "").replace("\n", "")
+
+
 @inject(BROKER, "broker")
 def events(
     kind: Annotated[
@@ -102,7 +140,10 @@ def events(
     count: Annotated[Optional[int], Opt("--count", "-n", help="Stop after this many messages.")] = None,  # noqa: UP045
     idle: Annotated[Optional[float], Opt("--idle", help="Stop after this many seconds without one.")] = None,  # noqa: UP045
     as_json: Annotated[
-        bool, Opt("--json", help="One JSON object per line: kind, broker, message id, message.")
+        bool, Opt("--json", help="One JSON object per line: kind, broker, message id, message (times in UTC, Z).")
+    ] = False,
+    raw: Annotated[
+        bool, Opt("--raw", help="Each message's frame body as received, on one line (line breaks dropped).")
     ] = False,
     durable: DurableOpt = None,
     queues: QueueOpt = False,
@@ -114,19 +155,16 @@ def events(
     with _logging(debug), _errors(debug):
         if not broker_names(broker):
             raise ValueError("no broker: give --broker HOST[:PORT] or set FTS3_BROKERS")
+        if as_json and raw:
+            raise ValueError("--json and --raw print different things: give one of them")
+        show = raw_line if raw else json_line if as_json else _line
         consumer = make_consumer(
             broker, durable=durable, queues=queues, kinds=kind, vo=vo, job_ids=job, states=state, idle=idle
         )
         seen = 0
         with consumer:
             for delivery in consumer.deliveries():
-                if as_json:
-                    record = {"kind": delivery.event.kind.value, "broker": delivery.broker,
-                              "message_id": delivery.message_id, "destination": delivery.destination,
-                              "event": delivery.event.model_dump(mode="json", exclude_unset=True)}  # fmt: skip
-                    sys.stdout.write(json.dumps(record) + "\n")
-                else:
-                    sys.stdout.write(_line(delivery) + "\n")
+                sys.stdout.write(show(delivery) + "\n")
                 sys.stdout.flush()
                 seen += 1
                 if count is not None and seen >= count:
