@@ -12,8 +12,10 @@ import pytest
 
 from fts3sdk import AsyncClient, Client
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI, plugin
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker
 from fts3sdk.testing._server._transport import CutShort, FakeTransport
 from tests import _confinement
+from tests._broker import USERS, require_activemq
 from tests.recordings import Recording, SetName, load
 
 _confinement.install()
@@ -49,6 +51,14 @@ def pki(fts_pki: ThrowawayPKI) -> ThrowawayPKI:
 def alice(fts_user_cert: IssuedCertificate) -> IssuedCertificate:
     """Alice's RSA user certificate from ``pki`` (the plugin's ``fts_user_cert``)."""
     return fts_user_cert
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActiveMQBroker]:
+    """A private ActiveMQ on 127.0.0.1 for the module that asks (user `tests._broker.AUTH`); skipped without it."""
+    require_activemq()
+    with ActiveMQBroker(tmp_path_factory.mktemp("activemq"), users=USERS) as running:
+        yield running
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,31 +25,17 @@ from fts3sdk.events import (
 )
 from fts3sdk.models.submit import JobSpec, Transfer
 from fts3sdk.testing import FakeFTS, IssuedCertificate, ThrowawayPKI
-from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker
 from fts3sdk.testing._server._wire import WireRequest, WireResponse
 from tests import event_bodies as bodies
+from tests._broker import AUTH, USERS, completion
 
-AUTH = BrokerAuth(username="fts", password="s3cret")
 SRC, DST = "https://src.example.org/data/f1", "davs://dst.example.org/data/f1"
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActiveMQBroker]:
-    try:
-        find_activemq()
-    except BrokerNotInstalled as exc:
-        pytest.skip(str(exc))
-    with ActiveMQBroker(tmp_path_factory.mktemp("activemq"), users={"fts": "s3cret"}) as running:
-        yield running
 
 
 def consumer(broker: ActiveMQBroker, **options: object) -> EventConsumer:
     options.setdefault("idle_timeout", 3.0)
     return EventConsumer([broker.address], auth=AUTH, **options)  # type: ignore[arg-type]
-
-
-def completion(file_id: int, job_id: str = bodies.JOB_ID) -> TransferComplete:
-    return TransferComplete.model_validate(bodies.complete() | {"file_id": file_id, "job_id": job_id})
 
 
 def test_round_trip_fake_broker_consumer(broker: ActiveMQBroker, alice: IssuedCertificate) -> None:
@@ -222,7 +207,7 @@ def test_invalid_frames_are_skipped(broker: ActiveMQBroker) -> None:
 
 
 def test_two_brokers_each_with_a_share(broker: ActiveMQBroker, tmp_path: Path) -> None:
-    with ActiveMQBroker(tmp_path / "second", users={"fts": "s3cret"}) as second:
+    with ActiveMQBroker(tmp_path / "second", users=USERS) as second:
         names = [broker.address, second.address]
         with EventConsumer(names, auth=AUTH, kinds=["complete"], idle_timeout=3.0) as events:
             assert len(events.connected) == 2

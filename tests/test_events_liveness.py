@@ -8,29 +8,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from fts3sdk.events import BrokerAuth, BrokerUnavailable, EventConsumer, EventKind, EventPublisher, TransferComplete
-from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, find_activemq
-from tests import event_bodies as bodies
-
-AUTH = BrokerAuth(username="fts", password="s3cret")
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActiveMQBroker]:
-    try:
-        find_activemq()
-    except BrokerNotInstalled as exc:
-        pytest.skip(str(exc))
-    with ActiveMQBroker(tmp_path_factory.mktemp("activemq"), users={"fts": "s3cret"}) as running:
-        yield running
-
-
-def completion(file_id: int) -> TransferComplete:
-    return TransferComplete.model_validate(bodies.complete() | {"file_id": file_id})
+from fts3sdk.events import BrokerUnavailable, EventConsumer, EventKind, EventPublisher, TransferComplete
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker
+from tests._broker import AUTH, completion
 
 
 def publish(broker: ActiveMQBroker, file_ids: range) -> None:

@@ -10,16 +10,14 @@ import pytest
 from fts3sdk.errors import FTS3ClientException
 from fts3sdk.events import BrokerAuth, BrokerTLSError, EventConsumer, EventPublisher, TransferComplete
 from fts3sdk.testing import IssuedCertificate, ThrowawayPKI
-from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerNotInstalled, BrokerTLS, find_activemq
+from fts3sdk.testing._monitoring._activemq import ActiveMQBroker, BrokerTLS
 from tests import event_bodies as bodies
+from tests._broker import require_activemq
 
 
 @pytest.fixture(scope="module")
 def tls_broker(tmp_path_factory: pytest.TempPathFactory, pki: ThrowawayPKI) -> Iterator[ActiveMQBroker]:
-    try:
-        find_activemq()
-    except BrokerNotInstalled as exc:
-        pytest.skip(str(exc))
+    require_activemq()
     directory = tmp_path_factory.mktemp("activemq-tls")
     with ActiveMQBroker(directory / "broker", tls=BrokerTLS.from_pki(pki, directory / "stores")) as running:
         yield running
