@@ -7,7 +7,6 @@ options and exit codes are documented in ``docs/cli.md``; `ExitCode` lists the e
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,10 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
     ``transport`` replaces the network for every client created (e.g. a `fts3sdk.testing.FakeFTS`).
     """
     own = argv is None  # the process's own command line
-    if own:  # pydantic would scan every distribution for plugins
-        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if own:
+        from fts3sdk._startup import start_command_process
+
+        start_command_process()
     from fts3sdk.cli._app import run
 
     return run(argv, transport=transport, preload=own)

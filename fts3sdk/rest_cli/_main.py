@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 import traceback
 from typing import NoReturn
+
+from fts3sdk._startup import start_command_process
 
 __all__ = [
     "LOGGER",
@@ -71,9 +72,8 @@ def _refuse_next_to_the_official() -> None:
 
 
 def _run(module: str, name: str, *, exit_with_result: bool = False) -> NoReturn:
+    start_command_process()
     _refuse_next_to_the_official()
-    # pydantic scans every installed distribution for plugins on its first validator; a command has none.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     setup()
     try:
         command = getattr(importlib.import_module(f"fts3sdk.rest_cli.{module}"), name)()

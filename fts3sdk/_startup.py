@@ -1,0 +1,48 @@
+"""How the process of one of our commands starts (``fts3sdk``, ``fts-rest-*``): the work it can skip.
+
+A command's process imports some 400 modules (httpx, pydantic, the models) before its first answer. Two things
+Python and pydantic do meanwhile serve nothing in such a process:
+
+- the cyclic garbage collector runs dozens of times while the modules load, each full pass walking every object
+  made so far; what an import makes lives as long as the process, so these passes free nothing (about 8% of
+  ``fts3sdk whoami``, measured in ``benchmarks/README.md``);
+- pydantic scans every installed distribution for plugins when it builds its first validator; a command has none.
+
+`start_command_process` switches the collector off and arranges for it to come back `COLLECTOR_PAUSE` seconds
+later, after `gc.freeze` has set aside everything made until then (it is never walked again): short commands end
+before that, long ones (``status --watch``, ``events``, a large bulk submission) collect as usual from then on.
+Only a command's own process calls it; importing fts3sdk, or running a command in-process (tests, scripts), leaves
+the collector and the environment alone.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+
+__all__ = ["COLLECTOR_PAUSE", "start_command_process"]
+
+COLLECTOR_PAUSE = 2.0
+"""Seconds the cyclic garbage collector stays off at the start of a command's process."""
+
+
+def _resume_collector() -> None:
+    gc.freeze()
+    gc.enable()
+
+
+def start_command_process() -> None:
+    """Called first by a console script: collector off for `COLLECTOR_PAUSE` seconds, pydantic plugins not scanned.
+
+    A ``PYDANTIC_DISABLE_PLUGINS`` already set is kept. The collector is resumed by a daemon timer, which never
+    holds the process at exit; if the collector was off already, it stays as it was.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if not gc.isenabled():
+        return
+    gc.disable()
+    timer = threading.Timer(COLLECTOR_PAUSE, _resume_collector)
+    timer.daemon = True
+    timer.name = "fts3sdk-collector"
+    timer.start()
