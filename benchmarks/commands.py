@@ -51,17 +51,6 @@ def _typed(info: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-_MAINS = {"whoami": "whoami_main", "transfer-status": "transfer_status_main", "transfer-submit": "transfer_submit_main"}
-_PYDANTIC = "from pydantic import BaseModel; import pydantic.fields, pydantic.types, pydantic.functional_validators"
-
-
-def _floor(python: Path, command: str, args: list[str]) -> list[str]:
-    """Our ``fts-rest-<command>`` (raw JSON) with pydantic imported first: what any command parsing into models costs
-    at least, for the typed command's figures to be read against (no target)."""
-    code = f"import sys; {_PYDANTIC}; from fts3sdk.rest_cli import {_MAINS[command]} as main; main()"
-    return [str(python), "-c", code, *args]
-
-
 def _wall(argv: list[str]) -> float:
     # A blocking wait, stopped by a timer if it hangs: waiting with a timeout polls (subprocess sleeps up to 50 ms
     # between looks), which rounds every measured time up to the next poll.
@@ -101,7 +90,6 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
             contenders = {"official": [official, *args], "ours": [mine, *args]}
             if command in _typed(info):
                 contenders["fts3sdk"] = [str(ours / "fts3sdk"), *_typed(info)[command]]
-                contenders["floor"] = _floor(ours / "python", command, args)
             _record(report, f"(i) fts-rest-{command}", _measure(contenders, runs), runs, limit=1.25)
             helps = {"official": [official, "--help"], "ours": [mine, "--help"]}
             _record(report, f"(i) fts-rest-{command} --help", _measure(helps, runs), runs, limit=1.5)
@@ -112,21 +100,10 @@ def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
 
 
 def _record(report: Report, benchmark: str, medians: dict[str, float], runs: int, *, limit: float) -> None:
-    labels = {
-        "official": "official 3.14.2",
-        "ours": "fts3sdk-compat",
-        "fts3sdk": "fts3sdk CLI",
-        "floor": "fts3sdk-compat + pydantic's import",
-    }
+    labels = {"official": "official 3.14.2", "ours": "fts3sdk-compat", "fts3sdk": "fts3sdk CLI"}
     for name, seconds in medians.items():
         report.measurements.append(Measurement(benchmark, labels[name], seconds, runs))
     for name in ("ours", "fts3sdk"):
         if name in medians:
             ratio = medians[name] / medians["official"]
             report.targets.append(Target(f"{benchmark}: {labels[name]} vs official", ratio, limit, at_most=True))
-    if "floor" in medians:
-        floor = medians["floor"] / medians["official"]
-        report.notes.append(
-            f"{benchmark}: the same command with pydantic imported first takes {floor:.2f}x the official: "
-            "about the least a command parsing the answer into models can take here."
-        )
