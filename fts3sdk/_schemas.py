@@ -1,4 +1,8 @@
-"""JSON Schemas of the public models, kept in ``schemas/``: ``python -m fts3sdk._schemas --write|--check``."""
+"""What is generated from the models: the JSON Schemas in ``schemas/`` and the field docstrings' table.
+
+``python -m fts3sdk._schemas`` writes both, ``--check`` reports what is stale (`fts3sdk.models._docs` says why the
+table exists).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from fts3sdk import models
-from fts3sdk.models import submit
+from fts3sdk.models import _docs, submit
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 _BASES = {"FTSModel", "SpecModel"}
@@ -34,6 +38,11 @@ def render(model: type[BaseModel]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
+def docs_table_is_current() -> bool:
+    """Whether the field docstrings' table (`fts3sdk.models._docs.TABLE`) is what the sources say."""
+    return _docs.TABLE.is_file() and _docs.TABLE.read_text(encoding="utf-8") == _docs.render_table()
+
+
 def stale(directory: Path = SCHEMA_DIR) -> list[str]:
     """Names of schema files that are missing, different from the models, or left over."""
     expected = {f"{name}.json": render(model) for name, model in public_models().items()}
@@ -46,6 +55,7 @@ def stale(directory: Path = SCHEMA_DIR) -> list[str]:
 
 def write(directory: Path = SCHEMA_DIR) -> None:
     """Write one schema file per public model and remove files of models that no longer exist."""
+    _docs.TABLE.write_text(_docs.render_table(), encoding="utf-8")
     directory.mkdir(parents=True, exist_ok=True)
     expected = {f"{name}.json": render(model) for name, model in public_models().items()}
     for path in directory.glob("*.json"):
@@ -62,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=SCHEMA_DIR)
     args = parser.parse_args(argv)
     if args.check:
-        problems = stale(args.dir)
+        problems = stale(args.dir) + ([] if docs_table_is_current() else [str(_docs.TABLE.name)])
         for name in problems:
             print(f"stale: {name}", file=sys.stderr)
         return 1 if problems else 0

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
-from typing import Any
+import json
 
+import pytest
 from pydantic import BaseModel
 from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
-import fts3sdk.events
-import fts3sdk.models
-from fts3sdk.models import FTSModel, SpecModel
+from fts3sdk._schemas import docs_table_is_current
+from fts3sdk.models import _docs
+from fts3sdk.models._docs import own_models
 
 
 def every_model() -> list[type[BaseModel]]:
-    for package in (fts3sdk.models, fts3sdk.events):
-        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
-            importlib.import_module(module.name)
-    found: list[type[BaseModel]] = []
-    pending: list[type[Any]] = [FTSModel, SpecModel]
-    while pending:
-        model = pending.pop()
-        found.append(model)
-        pending.extend(model.__subclasses__())
-    return found
+    return own_models()
 
 
 def expected_description(model: type[BaseModel], name: str) -> str | None:
@@ -51,3 +41,25 @@ def test_descriptions_reach_the_json_schema() -> None:
     schema = Job.model_json_schema()
     assert schema["properties"]["job_id"]["description"] == Job.model_fields["job_id"].description
     assert Job.model_fields["job_id"].description
+
+
+def test_the_docstring_table_is_what_the_sources_say() -> None:
+    assert docs_table_is_current(), "run: python -m fts3sdk._schemas"
+
+
+def test_own_modules_are_read_from_the_table_and_others_from_their_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+
+    def from_source(module_name: str) -> dict[str, dict[str, str]]:
+        read.append(module_name)
+        return {"Mine": {"field": "from the source"}}
+
+    monkeypatch.setattr(_docs, "source_docs", from_source)
+    _docs._class_docs.cache_clear()
+    try:
+        table = json.loads(_docs.TABLE.read_text(encoding="utf-8"))
+        assert _docs._class_docs("fts3sdk.models.jobs") == table["fts3sdk.models.jobs"]
+        assert _docs._class_docs("site_models") == {"Mine": {"field": "from the source"}}
+        assert read == ["site_models"]
+    finally:
+        _docs._class_docs.cache_clear()

@@ -87,7 +87,7 @@ def test_the_sdist_and_wheel_build_without_warnings_and_carry_the_license(tmp_pa
         info = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
         meta = Parser().parsestr(archive.read(info).decode())
         license_text = archive.read(info.replace("METADATA", "licenses/LICENSE")).decode()
-        assert "fts3sdk/py.typed" in archive.namelist()
+        assert {"fts3sdk/py.typed", "fts3sdk/models/_field_docs.json"} <= set(archive.namelist())
     check_metadata(meta)
     assert license_text == (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert license_text.lstrip().startswith("Apache License\n")
@@ -97,3 +97,4 @@ def test_the_sdist_and_wheel_build_without_warnings_and_carry_the_license(tmp_pa
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {"LICENSE", "PKG-INFO", "README.md", "pyproject.toml", "fts3sdk/py.typed"} <= names
+    assert "fts3sdk/models/_field_docs.json" in names

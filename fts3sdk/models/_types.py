@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from datetime import datetime, timezone
@@ -123,6 +122,8 @@ class OpenEnum(str, enum.Enum):
 
         ``for_code`` adds how a program sends a value this SDK does not know yet; a command line cannot.
         """
+        import difflib  # only for a refused value
+
         known = [member.value for member in cls]
         named = []
         for value in values:
