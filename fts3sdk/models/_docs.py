@@ -8,7 +8,7 @@ built (models defer it), so schemas and ``model_fields`` read the same.
 
 Reading a module's source and parsing it still cost 3 to 4 ms per module, paid by every command before its answer
 is shown; so the strings of fts3sdk's own modules are read from ``_field_docs.json``, written from the sources by
-``python -m fts3sdk._schemas`` (tests/test_models.py fails when it differs from them). A model defined elsewhere
+``python -m fts3sdk._schemas`` (tests/test_model_docs.py fails when it differs from them). A model defined elsewhere
 (a subclass in a user's module) is read from its source, as before.
 """
 
