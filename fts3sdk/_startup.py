@@ -4,7 +4,7 @@ A command's process imports some 400 modules (httpx, pydantic, the models) befor
 Python and pydantic do meanwhile serve nothing in such a process:
 
 - the cyclic garbage collector runs dozens of times while the modules load, each full pass walking every object
-  made so far; what an import makes lives as long as the process, so these passes free nothing (about 8% of
+  made so far; what an import makes lives as long as the process, so these passes free nothing (about 7% of
   ``fts3sdk whoami``, measured in ``benchmarks/README.md``);
 - pydantic scans every installed distribution for plugins when it builds its first validator; a command has none.
 

@@ -14,10 +14,6 @@ from fts3sdk.models import _docs
 from fts3sdk.models._docs import own_models
 
 
-def every_model() -> list[type[BaseModel]]:
-    return own_models()
-
-
 def expected_description(model: type[BaseModel], name: str) -> str | None:
     """pydantic's answer: the docstring in the class that last annotated the field, read from its source."""
     owner = next(klass for klass in model.__mro__ if name in inspect.get_annotations(klass))
@@ -25,7 +21,7 @@ def expected_description(model: type[BaseModel], name: str) -> str | None:
 
 
 def test_every_field_has_the_description_pydantic_would_read() -> None:
-    models = every_model()
+    models = own_models()
     assert len(models) > 40
     checked = 0
     for model in models:
