@@ -75,3 +75,27 @@ def test_a_command_run_in_process_leaves_the_collector_and_environment_alone(mon
     assert main(["--version"]) == 0
     assert gc.isenabled()
     assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
+
+
+def test_at_exit_nothing_is_walked_again_while_exit_handlers_and_buffered_output_still_complete() -> None:
+    code = """
+        import atexit, os, sys
+        import fts3sdk._startup as startup
+        startup.start_command_process()
+
+        class Noisy:
+            def __del__(self, write=os.write):
+                write(2, b"finalized at exit")
+
+        cycle = Noisy()
+        cycle.me = cycle
+        del cycle
+        atexit.register(print, "handler ran")
+        sys.stdout.write("x" * 100_000)  # still in the buffer when the interpreter exits
+        """
+    done = _python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "x" * 100_000 + "handler ran\n"
+    assert "finalized at exit" not in done.stderr  # the final pass did not run
+    ordinary = _python(code.replace("startup.start_command_process()", "pass"))
+    assert "finalized at exit" in ordinary.stderr
