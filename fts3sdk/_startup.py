@@ -8,7 +8,7 @@ Python and pydantic do in such a process serve nothing:
   ``fts3sdk whoami``, measured in ``benchmarks/README.md``);
 - pydantic scans every installed distribution for plugins when it builds its first validator; a command has none;
 - at exit, after clearing the modules, Python walks every object once more and frees the classes, functions and
-  schemas the imports made, one cycle at a time: 80-90 ms of a 0.55 s ``fts3sdk status`` (``benchmarks/README.md``),
+  schemas the imports made, one cycle at a time: 80 to 130 ms of a 0.6 s ``fts3sdk status`` (``benchmarks/README.md``),
   for memory the operating system takes back at once.
 
 `start_command_process` switches the collector off and arranges for it to come back `COLLECTOR_PAUSE` seconds
@@ -16,8 +16,9 @@ later, after `gc.freeze` has set aside everything made until then (it is never w
 before that, long ones (``status --watch``, ``events``, a large bulk submission) collect as usual from then on.
 Once the command is over (as the last exit handler), every object is frozen the same way, so that the final pass
 has nothing to walk: the exit handlers have run and standard output and error are still flushed, but objects left
-at exit are no longer finalized one by one. Our commands close what they open (every file written in a ``with``
-block, every client in one), so nothing depends on a finalizer at exit.
+at exit are no longer finalized one by one. Our commands write every file in a ``with`` block and print through
+the standard streams, so nothing they write waits for a finalizer; a connection left open is closed by the
+operating system, as it would be after any exit.
 Only a command's own process calls it; importing fts3sdk, or running a command in-process (tests, scripts), leaves
 the collector and the environment alone.
 """
