@@ -95,8 +95,10 @@ def _line(delivery: Delivery) -> str:
 
 def json_line(delivery: Delivery) -> str:
     """``--json``: kind, broker, message id, destination and the message's fields as sent, times as ISO 8601 UTC."""
+    from fts3sdk.cli._printing.output import model_jsonable
+
     event = delivery.event
-    fields = _with_times(event.model_dump(mode="json", exclude_unset=True), event.model_dump(exclude_unset=True))
+    fields = model_jsonable(event, exclude_unset=True)
     for name in _time_fields(type(event)) & fields.keys():
         if getattr(event, name) is None:
             fields[name] = None  # sent as 0: did not happen
@@ -108,18 +110,6 @@ def json_line(delivery: Delivery) -> str:
 @functools.cache
 def _time_fields(model: type[Any]) -> frozenset[str]:
     return frozenset(name for name, info in model.model_fields.items() if datetime in typing.get_args(info.annotation))
-
-
-def _with_times(dumped: Any, python: Any) -> Any:
-    # The JSON dump writes times as the producers do (milliseconds since the epoch); the Python one holds them
-    # as datetimes: write those as the rest of the command line's JSON does.
-    from fts3sdk.cli._printing.output import iso_utc
-
-    if isinstance(python, datetime):
-        return iso_utc(python)
-    if isinstance(dumped, dict) and isinstance(python, dict):
-        return {key: _with_times(value, python.get(key)) for key, value in dumped.items()}
-    return dumped
 
 
 def raw_line(delivery: Delivery) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from rich.console import Console
     from rich.text import Text
 
@@ -22,6 +23,8 @@ __all__ = [
     "iso_utc",
     "job_summary",
     "jobs_table",
+    "jsonable",
+    "model_jsonable",
     "print_json",
     "plain_pairs",
     "print_pairs",
@@ -69,7 +72,7 @@ def jsonable(value: Any) -> Any:
     """
     pydantic = sys.modules.get("pydantic")  # only a loaded pydantic can have made a model: never imported for this
     if pydantic is not None and isinstance(value, pydantic.BaseModel):
-        return _with_offsets(value.model_dump(mode="json"), value.model_dump())
+        return model_jsonable(value)
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -77,6 +80,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso_utc(value)
     return value
+
+
+def model_jsonable(model: BaseModel, *, exclude_unset: bool = False) -> Any:
+    """``model.model_dump(mode="json")`` with every time written as `iso_utc` gives it."""
+    return _with_offsets(
+        model.model_dump(mode="json", exclude_unset=exclude_unset), model.model_dump(exclude_unset=exclude_unset)
+    )
 
 
 def _with_offsets(dumped: Any, python: Any) -> Any:
