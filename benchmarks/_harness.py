@@ -8,7 +8,7 @@ import platform
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,23 @@ def median_seconds(action: Callable[[], Any], runs: int, *, warmup: int = 1) -> 
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def interleaved_medians(
+    contenders: Mapping[str, Callable[[], float]], runs: int, *, warmup_rounds: int = 0
+) -> dict[str, float]:
+    """Median of the seconds each contender's call gives, the contenders alternating run by run.
+
+    Alternating makes a burst of load on this shared machine hurt every contender alike; the first
+    ``warmup_rounds`` rounds are run and not counted.
+    """
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for round_number in range(warmup_rounds + runs):
+        for name, measure in contenders.items():
+            seconds = measure()
+            if round_number >= warmup_rounds:
+                times[name].append(seconds)
+    return {name: float(statistics.median(values)) for name, values in times.items()}
 
 
 def peak_memory(action: Callable[[], Any]) -> int:

@@ -10,8 +10,8 @@ official command's ``--help``).
 
 from __future__ import annotations
 
+import functools
 import os
-import statistics
 import subprocess
 import tempfile
 import threading
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks._harness import Measurement, Report, Target
+from benchmarks._harness import Measurement, Report, Target, interleaved_medians
 from benchmarks.compat_venv import build_compat_venv
 from benchmarks.polling import served
 
@@ -68,13 +68,8 @@ def _wall(argv: list[str]) -> float:
 
 def _measure(contenders: dict[str, list[str]], runs: int) -> dict[str, float]:
     """Median wall time of each contender, their runs interleaved (one warm-up round, unmeasured)."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for round_number in range(runs + 1):
-        for name, argv in contenders.items():
-            seconds = _wall(argv)
-            if round_number:
-                times[name].append(seconds)
-    return {name: statistics.median(values) for name, values in times.items()}
+    walls = {name: functools.partial(_wall, argv) for name, argv in contenders.items()}
+    return interleaved_medians(walls, runs, warmup_rounds=1)
 
 
 def run(report: Report, *, quick: bool, official_python: Path | None) -> None:

@@ -7,6 +7,7 @@ per message (``client-individual``), or a cumulative one (``client``) every 100 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks._harness import Measurement, Report, Target, median_seconds
+from benchmarks._harness import Measurement, Report, Target, interleaved_medians, median_seconds
 from fts3sdk.events import EventConsumer, EventKind, EventPublisher, TransferComplete, format_body, parse_event
 from fts3sdk.events._delivery import AckMode
 from fts3sdk.testing._monitoring._activemq import THROUGHPUT, ActiveMQBroker, BrokerNotInstalled, find_activemq
@@ -37,17 +38,15 @@ def _bodies(count: int) -> list[bytes]:
 def _parsing(report: Report, quick: bool) -> None:
     messages = _bodies(2_000)
     runs = 3 if quick else 7
-    contenders: list[Callable[[], object]] = [
-        lambda: [json.loads(body) for body in messages],
-        lambda: [parse_event(body, destination=DESTINATION) for body in messages],
-        lambda: [parse_event(body) for body in messages],
-    ]
-    # Alternated run by run, so that a burst of load on this shared machine hurts each contender alike.
-    times: list[list[float]] = [[] for _ in contenders]
-    for _ in range(runs):
-        for measured, action in zip(times, contenders, strict=True):
-            measured.append(median_seconds(action, 1))
-    floor, typed, guessed = (statistics.median(measured) for measured in times)
+    actions: dict[str, Callable[[], object]] = {
+        "floor": lambda: [json.loads(body) for body in messages],
+        "typed": lambda: [parse_event(body, destination=DESTINATION) for body in messages],
+        "guessed": lambda: [parse_event(body) for body in messages],
+    }
+    medians = interleaved_medians(
+        {name: functools.partial(median_seconds, action, 1) for name, action in actions.items()}, runs
+    )
+    floor, typed, guessed = medians["floor"], medians["typed"], medians["guessed"]
     name = "2,000 completion bodies"
     for contender, seconds in (
         ("json.loads", floor),

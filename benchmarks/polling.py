@@ -16,7 +16,7 @@ from typing import Any
 import anyio
 import httpx
 
-from benchmarks._harness import Measurement, Report, Target, median_seconds
+from benchmarks._harness import Measurement, Report, Target, interleaved_medians, median_seconds
 from fts3sdk import AsyncClient, Client
 
 JOBS = 500
@@ -104,22 +104,13 @@ def _add(report: Report, benchmark: str, contender: str, seconds: float, runs: i
     report.measurements.append(Measurement(benchmark, contender, seconds, runs, unit_count=JOBS))
 
 
-def _interleaved(contenders: dict[str, Any], runs: int) -> dict[str, float]:
-    """Median seconds of each contender, runs alternating between them so that load drifts hit all alike."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(runs):
-        for name, action in contenders.items():
-            times[name].append(action())
-    return {name: float(statistics.median(values)) for name, values in times.items()}
-
-
 def run(report: Report, *, quick: bool, official_python: Path | None) -> None:
     """Measure (a), (b) and (c); the official client only when it could be installed."""
     runs, slow_runs = (3, 1) if quick else (7, 3)
     a, b, c = "(a) 500 polls, TLS loopback", "(b) 500 polls, +10 ms each way", "(c) 500 polls, +10 ms, 32 concurrent"
     with served(JOBS) as info:
         direct, slow = info["url"], info["proxy_url"]
-        measured = _interleaved(
+        measured = interleaved_medians(
             {"raw httpx floor": lambda: poll_floor(info, direct), "fts3sdk Client": lambda: poll_sdk(info, direct)},
             runs,
         )
