@@ -282,18 +282,20 @@ class ConsumerCore:
             run.handler(frame.event)
         except BaseException as exc:  # handed back by run(), on its own thread
             run.failed = (exc, self._delivery(frame))
-            run.over.set()
-            with self._ready:
-                self._ready.notify_all()
+            self._end(run)
             return
         finally:
             self._quiet_since = run.last = time.monotonic()
         self._done(frame)
         run.count += 1
         if run.limit is not None and run.count >= run.limit:
-            run.over.set()
-            with self._ready:
-                self._ready.notify_all()
+            self._end(run)
+
+    def _end(self, run: _Run) -> None:
+        """No handler call of ``run`` starts after this; `run` itself, waiting for frames, is woken to return."""
+        run.over.set()
+        with self._ready:
+            self._ready.notify_all()
 
     # --- frames out to the consumer's thread ------------------------------------------------------------------
 
