@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -238,20 +239,27 @@ async def test_async_consumer(broker: ActiveMQBroker) -> None:
     assert got == list(range(2000, 2030))
 
 
-def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:
+def _events_command_while_publishing(
+    broker: ActiveMQBroker, send: Callable[[EventPublisher], None], *options: str
+) -> int:
+    """Run ``fts3sdk events ... --kind complete --count 2 OPTIONS`` while ``send`` publishes, once it listens."""
     from fts3sdk.cli._app import run
 
     with EventPublisher([broker.address], auth=AUTH) as publisher:
-
-        def send() -> None:
-            for n in (1, 2):
-                publisher.publish(completion(n), confirm=True)
-
-        sender = threading.Timer(1.5, send)
+        sender = threading.Timer(1.5, send, args=(publisher,))
         sender.start()
         code = run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
-                    "--kind", "complete", "--json", "--count", "2", "--idle", "20"])  # fmt: skip
+                    "--kind", "complete", *options, "--count", "2", "--idle", "20"])  # fmt: skip
         sender.join()
+    return code
+
+
+def test_cli_events_json_lines(broker: ActiveMQBroker, capsys: pytest.CaptureFixture[str]) -> None:
+    def send(publisher: EventPublisher) -> None:
+        for n in (1, 2):
+            publisher.publish(completion(n), confirm=True)
+
+    code = _events_command_while_publishing(broker, send, "--json")
     assert code == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["event"]["file_id"] for line in lines] == [1, 2]
@@ -265,17 +273,12 @@ def test_cli_events_raw_bodies(broker: ActiveMQBroker, capsys: pytest.CaptureFix
     from fts3sdk.cli._app import run
 
     sent = [format_body(completion(1)), format_body(bodies.complete() | {"file_id": 2}, trailer=b"\x04")]
-    with EventPublisher([broker.address], auth=AUTH) as publisher:
 
-        def send() -> None:
-            for body in sent:
-                publisher.publish(body, destination=EventKind.COMPLETE.destination(), confirm=True)
+    def send(publisher: EventPublisher) -> None:
+        for body in sent:
+            publisher.publish(body, destination=EventKind.COMPLETE.destination(), confirm=True)
 
-        sender = threading.Timer(1.5, send)
-        sender.start()
-        code = run(["events", "--broker", broker.address, "--broker-user", "fts", "--broker-password", "s3cret",
-                    "--kind", "complete", "--raw", "--count", "2", "--idle", "20"])  # fmt: skip
-        sender.join()
+    code = _events_command_while_publishing(broker, send, "--raw")
     assert code == 0
     assert b"\n" in sent[0], "FTS pretty-prints its bodies over several lines"
     assert capsys.readouterr().out.splitlines() == [body.decode().replace("\n", "") for body in sent]
